@@ -1,0 +1,292 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CallControl.Api.EventStore;
+
+/// <summary>What an inline projection or a caller's callback gets inside the append transaction.</summary>
+public sealed record AppendContext(
+    NpgsqlConnection Connection,
+    NpgsqlTransaction Transaction,
+    string TenantId,
+    string StreamId,
+    string StreamType,
+    IReadOnlyList<StoredEvent> Events);
+
+/// <summary>
+/// The event log on PostgreSQL. One append is one transaction: the version check, the event rows, the
+/// inline projections and whatever the caller adds commit or roll back together.
+/// </summary>
+public sealed class PostgresEventStore
+{
+    private const string UniqueViolation = "23505";
+
+    private const string InsertEvents = """
+        INSERT INTO events (tenant_id, stream_id, version, id, type, data, metadata)
+        SELECT $1, $2, s.version - $3 + e.ord, e.id, e.type, e.data, e.metadata
+        FROM s, unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+        RETURNING seq, version, tx_id, created_at
+        """;
+
+    // The stream row is the lock that orders appends to one stream; the events insert runs only if
+    // the version check let the stream row through.
+    private const string AppendExact = $"""
+        WITH s AS (
+            UPDATE streams SET version = version + $3, updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND version = $8
+            RETURNING version)
+        {InsertEvents}
+        """;
+
+    // "Any" first takes a transaction-level advisory lock on the stream, which assigns no transaction id:
+    // so of two appends to one stream the later one always gets the later transaction id, and subscribers,
+    // which read in transaction-id order, see every stream's events in version order.
+    private const string LockStream = "SELECT pg_advisory_xact_lock(hashtextextended('callcontrol:stream:' || $1 || '/' || $2, 0))";
+
+    private const string AppendAny = $"""
+        WITH s AS (
+            INSERT INTO streams (tenant_id, id, type, version) VALUES ($1, $2, $8, $3)
+            ON CONFLICT (tenant_id, id) DO UPDATE SET version = streams.version + $3, updated_at = now()
+            RETURNING version)
+        {InsertEvents}
+        """;
+
+    private const string AppendNew = $"""
+        WITH s AS (
+            INSERT INTO streams (tenant_id, id, type, version) VALUES ($1, $2, $8, $3)
+            ON CONFLICT (tenant_id, id) DO NOTHING
+            RETURNING version)
+        {InsertEvents}
+        """;
+
+    private const string EventColumns = "seq, tx_id, tenant_id, stream_id, version, id, type, data, metadata, created_at";
+
+    private static readonly JsonSerializerOptions MetadataJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<IInlineProjection> _projections;
+    private readonly EventLogSignal _signal;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, IEnumerable<IInlineProjection> projections, EventLogSignal signal)
+    {
+        _dataSource = dataSource;
+        _projections = projections.ToArray();
+        _signal = signal;
+    }
+
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>
+    /// Appends <paramref name="events"/> to the stream if it is at <paramref name="expected"/>. Inline projections
+    /// and then <paramref name="inTransaction"/> run in the same transaction. Re-appending events whose ids are
+    /// already in the stream changes nothing and reports <see cref="AppendResult.AlreadyAppended"/>.
+    /// </summary>
+    /// <exception cref="StreamConcurrencyException">The stream was at another version.</exception>
+    public async Task<AppendResult> AppendAsync(
+        string tenantId,
+        string streamId,
+        string streamType,
+        ExpectedVersion expected,
+        IReadOnlyList<EventToAppend> events,
+        Func<AppendContext, CancellationToken, Task>? inTransaction = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        try
+        {
+            return await WriteAsync(tenantId, streamId, streamType, expected, events, inTransaction, cancellationToken);
+        }
+        finally
+        {
+            // A commit adds events; a rollback may let readers past a transaction they were waiting on.
+            _signal.Notify();
+        }
+    }
+
+    private async Task<AppendResult> WriteAsync(
+        string tenantId,
+        string streamId,
+        string streamType,
+        ExpectedVersion expected,
+        IReadOnlyList<EventToAppend> events,
+        Func<AppendContext, CancellationToken, Task>? inTransaction,
+        CancellationToken cancellationToken)
+    {
+        var stored = new List<StoredEvent>(events.Count);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var rows = new List<(long Seq, long Version, ulong TxId, DateTimeOffset CreatedAt)>(events.Count);
+            await using (var batch = CreateAppendBatch(connection, transaction, tenantId, streamId, streamType, expected, events))
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                if (expected.IsAny)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<ulong>(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                }
+            }
+
+            if (rows.Count == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await ExplainRejectedAppendAsync(tenantId, streamId, expected, events, cancellationToken);
+            }
+
+            rows.Sort((a, b) => a.Version.CompareTo(b.Version));
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var (seq, version, txId, createdAt) = rows[i];
+                var source = events[i];
+                stored.Add(new StoredEvent(seq, txId, tenantId, streamId, version, source.Id, source.Type, source.Data, source.Metadata, createdAt));
+            }
+
+            foreach (var projection in _projections)
+            {
+                await projection.ApplyAsync(new ProjectionContext(connection, transaction, ProjectionTables.Live), stored, cancellationToken);
+            }
+
+            if (inTransaction is not null)
+            {
+                await inTransaction(new AppendContext(connection, transaction, tenantId, streamId, streamType, stored), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new AppendResult(stored[^1].Version, stored, AlreadyAppended: false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return await ExplainRejectedAppendAsync(tenantId, streamId, expected, events, cancellationToken);
+        }
+    }
+
+    private static NpgsqlBatch CreateAppendBatch(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenantId,
+        string streamId,
+        string streamType,
+        ExpectedVersion expected,
+        IReadOnlyList<EventToAppend> events)
+    {
+        var ids = new Guid[events.Count];
+        var types = new string[events.Count];
+        var data = new string[events.Count];
+        var metadata = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            ids[i] = events[i].Id;
+            types[i] = events[i].Type;
+            data[i] = events[i].Data;
+            metadata[i] = JsonSerializer.Serialize(events[i].Metadata, MetadataJson);
+        }
+
+        var batch = new NpgsqlBatch(connection, transaction);
+        if (expected.IsAny)
+        {
+            var lockStream = new NpgsqlBatchCommand(LockStream);
+            lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+            lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+            batch.BatchCommands.Add(lockStream);
+        }
+
+        var command = new NpgsqlBatchCommand(expected.IsAny ? AppendAny : expected.IsNoStream ? AppendNew : AppendExact);
+        batch.BatchCommands.Add(command);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        if (expected.IsAny || expected.IsNoStream)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamType });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected.Value });
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// The append wrote nothing: either these very events are already in the stream (a retry of an append
+    /// that committed) or the stream is at another version.
+    /// </summary>
+    private async Task<AppendResult> ExplainRejectedAppendAsync(
+        string tenantId, string streamId, ExpectedVersion expected, IReadOnlyList<EventToAppend> events, CancellationToken cancellationToken)
+    {
+        var ids = events.Select(e => e.Id).ToArray();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT {EventColumns} FROM events WHERE id = ANY($1) ORDER BY version", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+        var existing = await ReadEventsAsync(command, cancellationToken);
+        if (existing.Count == events.Count && existing.All(e => e.TenantId == tenantId && e.StreamId == streamId))
+        {
+            return new AppendResult(existing[^1].Version, existing, AlreadyAppended: true);
+        }
+
+        var actual = await GetStreamVersionAsync(tenantId, streamId, cancellationToken) ?? 0;
+        throw new StreamConcurrencyException(tenantId, streamId, expected, actual);
+    }
+
+    /// <summary>The stream's version, or null when it does not exist.</summary>
+    public async Task<long?> GetStreamVersionAsync(string tenantId, string streamId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT version FROM streams WHERE tenant_id = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        return await command.ExecuteScalarAsync(cancellationToken) is long version ? version : null;
+    }
+
+    /// <summary>The stream's events after <paramref name="afterVersion"/>, in version order.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(
+        string tenantId, string streamId, long afterVersion = 0, int limit = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {EventColumns} FROM events WHERE tenant_id = $1 AND stream_id = $2 AND version > $3 ORDER BY version LIMIT $4");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Reads rows selected with the store's column list into events.</summary>
+    internal static async Task<List<StoredEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var events = new List<StoredEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    internal const string SelectEvents = $"SELECT {EventColumns} FROM events";
+
+    internal static StoredEvent ReadEvent(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetFieldValue<ulong>(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetGuid(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        JsonSerializer.Deserialize<EventMetadata>(reader.GetString(8), MetadataJson) ?? EventMetadata.Empty,
+        reader.GetFieldValue<DateTimeOffset>(9));
+}

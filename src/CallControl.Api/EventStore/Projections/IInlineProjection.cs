@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace CallControl.Api.EventStore;
+
+/// <summary>
+/// A read model kept in the append transaction (read-your-writes for the API). It must be a pure function
+/// of the events it is given and the rows it already wrote, so that it can be rebuilt from the log.
+/// </summary>
+public interface IInlineProjection
+{
+    /// <summary>A stable name, used in logs and by the rebuilder.</summary>
+    string Name { get; }
+
+    /// <summary>The tables the projection owns; a rebuild fills copies of them and then swaps the rows in.</summary>
+    IReadOnlyList<string> Tables { get; }
+
+    /// <summary>Applies newly appended events (one stream's, in version order; or, during a rebuild, the log in order).</summary>
+    Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a projection writes: the live tables, or the rebuild's copies.</summary>
+public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, ProjectionTables Tables);
+
+/// <summary>Maps a projection's table names to the ones to write in this run.</summary>
+public sealed class ProjectionTables
+{
+    private readonly string _suffix;
+
+    private ProjectionTables(string suffix) => _suffix = suffix;
+
+    public static ProjectionTables Live { get; } = new(string.Empty);
+
+    public static ProjectionTables Rebuild { get; } = new("_rebuild");
+
+    /// <summary>The name to use for <paramref name="table"/> in SQL (already a plain identifier).</summary>
+    public string this[string table] => table + _suffix;
+}

@@ -1,0 +1,296 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CallControl.Api.EventStore;
+
+/// <summary>A reader of the whole log with side effects of its own (media dispatch, webhooks, test probes).</summary>
+public interface IEventSubscription
+{
+    /// <summary>The checkpoint's name: stable across releases, unique per subscription.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Handles a batch in commit order inside the transaction that will move the checkpoint past it, so rows
+    /// written through <see cref="SubscriptionBatch.Transaction"/> commit exactly when the checkpoint does.
+    /// Throwing rolls both back and the batch comes again (at-least-once).
+    /// </summary>
+    Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken);
+}
+
+public sealed record SubscriptionBatch(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IReadOnlyList<StoredEvent> Events);
+
+/// <summary>Limits of a subscription runner; every one explicit.</summary>
+public sealed class SubscriptionOptions
+{
+    /// <summary>Events read and handled per transaction.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>The longest a reader sleeps without a wake-up before it looks at the log again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first re-read after a wake-up that found nothing (the frontier may be held by a transaction still open); it doubles up to <see cref="PollInterval"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How often a standby instance tries to become the runner.</summary>
+    public TimeSpan LeadershipRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between retries of a failing batch (it starts at one second and doubles).</summary>
+    public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Runs one subscription: it holds the subscription's advisory lock on a dedicated connection (one runner
+/// across all instances; a lost connection releases it), reads events below the oldest running
+/// transaction in (tx_id, seq) order so that nothing committed later can appear behind its checkpoint,
+/// and moves the checkpoint by compare-and-set in the handler's transaction.
+/// </summary>
+public sealed class SubscriptionRunner : BackgroundService
+{
+    private const string ReadBatch = $"""
+        {PostgresEventStore.SelectEvents}
+        WHERE (tx_id, seq) > ($1, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY tx_id, seq
+        LIMIT $3
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IEventSubscription _subscription;
+    private readonly EventLogSignal _signal;
+    private readonly SubscriptionOptions _options;
+    private readonly ILogger _logger;
+    private LogPosition _checkpoint;
+    private int _isLeader;
+
+    public SubscriptionRunner(NpgsqlDataSource dataSource, IEventSubscription subscription, EventLogSignal signal, SubscriptionOptions options, ILogger<SubscriptionRunner> logger)
+    {
+        _dataSource = dataSource;
+        _subscription = subscription;
+        _signal = signal;
+        _options = options;
+        _logger = logger;
+    }
+
+    public string Name => _subscription.Name;
+
+    /// <summary>Whether this instance currently holds the subscription's lock.</summary>
+    public bool IsLeader => Volatile.Read(ref _isLeader) == 1;
+
+    /// <summary>The last position this runner committed.</summary>
+    public LogPosition Checkpoint => _checkpoint;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var lockConnection = await _dataSource.OpenConnectionAsync(stoppingToken);
+                if (!await TryTakeLeadershipAsync(lockConnection, stoppingToken))
+                {
+                    await Task.Delay(_options.LeadershipRetryInterval, stoppingToken);
+                    continue;
+                }
+
+                _logger.LogInformation("Subscription {Subscription} runs in this instance", Name);
+                await RunAsLeaderAsync(lockConnection, stoppingToken);
+                backoff = TimeSpan.FromSeconds(1);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                _logger.LogWarning(ex, "Subscription {Subscription} lost its database connection; retrying in {Delay}", Name, backoff);
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = Min(backoff * 2, _options.MaxErrorBackoff);
+            }
+            finally
+            {
+                Volatile.Write(ref _isLeader, 0);
+            }
+        }
+    }
+
+    private async Task<bool> TryTakeLeadershipAsync(NpgsqlConnection lockConnection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('callcontrol:subscription:' || $1, 0))", lockConnection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        var taken = await command.ExecuteScalarAsync(cancellationToken) is true;
+        Volatile.Write(ref _isLeader, taken ? 1 : 0);
+        return taken;
+    }
+
+    private async Task RunAsLeaderAsync(NpgsqlConnection lockConnection, CancellationToken stoppingToken)
+    {
+        await using (var listen = new NpgsqlCommand($"LISTEN {EventLogNotifier.Channel}", lockConnection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+
+        lockConnection.Notification += (_, _) => _signal.NotifyLocal();
+        using var leadership = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        // The lock connection idles in WaitAsync to receive notifications; when it breaks, the lock is
+        // gone and another instance may take over, so processing stops with it.
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                while (!leadership.Token.IsCancellationRequested)
+                {
+                    await lockConnection.WaitAsync(leadership.Token);
+                }
+            }
+            finally
+            {
+                await leadership.CancelAsync();
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            await ProcessAsync(leadership.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Fall through: the pump ended, which says why.
+        }
+        finally
+        {
+            await leadership.CancelAsync();
+            try
+            {
+                await pump;
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected on a normal stop.
+            }
+
+            await ReleaseLeadershipAsync(lockConnection);
+        }
+    }
+
+    /// <summary>
+    /// A pooled connection keeps session state while it idles in the pool, so the lock is released
+    /// explicitly; a broken connection has lost it already.
+    /// </summary>
+    private async Task ReleaseLeadershipAsync(NpgsqlConnection lockConnection)
+    {
+        Volatile.Write(ref _isLeader, 0);
+        if (lockConnection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock_all(); UNLISTEN *", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            _logger.LogDebug(ex, "Subscription {Subscription} could not release its lock; the closing connection will", Name);
+        }
+    }
+
+    private async Task ProcessAsync(CancellationToken cancellationToken)
+    {
+        _checkpoint = await LoadCheckpointAsync(cancellationToken);
+        var retryDelay = _options.PollInterval;
+        var errorBackoff = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var nextAppend = _signal.NextAppend();
+            int handled;
+            try
+            {
+                handled = await HandleNextBatchAsync(cancellationToken);
+                errorBackoff = TimeSpan.FromSeconds(1);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogError(ex, "Subscription {Subscription} failed to handle the batch after {Checkpoint}; retrying in {Delay}", Name, _checkpoint, errorBackoff);
+                await Task.Delay(errorBackoff, cancellationToken);
+                errorBackoff = Min(errorBackoff * 2, _options.MaxErrorBackoff);
+                continue;
+            }
+
+            if (handled > 0)
+            {
+                retryDelay = _options.FirstRetryDelay;
+                continue;
+            }
+
+            var woken = await Task.WhenAny(nextAppend, Task.Delay(retryDelay, cancellationToken)) == nextAppend;
+            cancellationToken.ThrowIfCancellationRequested();
+            retryDelay = woken ? _options.FirstRetryDelay : Min(retryDelay * 2, _options.PollInterval);
+        }
+    }
+
+    private async Task<int> HandleNextBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        List<StoredEvent> events;
+        await using (var read = new NpgsqlCommand(ReadBatch, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
+            read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.BatchSize });
+            events = await PostgresEventStore.ReadEventsAsync(read, cancellationToken);
+        }
+
+        if (events.Count == 0)
+        {
+            return 0;
+        }
+
+        await _subscription.HandleAsync(new SubscriptionBatch(connection, transaction, events), cancellationToken);
+
+        var next = events[^1].Position;
+        await using (var advance = new NpgsqlCommand(
+            "UPDATE subscriptions SET tx_id = $2, seq = $3, updated_at = now() WHERE name = $1 AND tx_id = $4 AND seq = $5", connection, transaction))
+        {
+            advance.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+            advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = next.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next.Seq });
+            advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
+            if (await advance.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                // Someone else moved the checkpoint (a runner that had not yet noticed it lost the lock):
+                // drop this batch's work and continue from where they got to.
+                await transaction.RollbackAsync(cancellationToken);
+                _logger.LogWarning("Subscription {Subscription} checkpoint moved under it; reloading", Name);
+                _checkpoint = await LoadCheckpointAsync(cancellationToken);
+                return 0;
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        _checkpoint = next;
+        return events.Count;
+    }
+
+    private async Task<LogPosition> LoadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            WITH created AS (
+                INSERT INTO subscriptions (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING tx_id, seq)
+            SELECT tx_id, seq FROM created
+            UNION ALL
+            SELECT tx_id, seq FROM subscriptions WHERE name = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1));
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
