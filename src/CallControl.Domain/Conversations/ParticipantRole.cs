@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace CallControl.Domain.Conversations;
+
+[JsonConverter(typeof(WireEnumConverter<ParticipantRole>))]
+public enum ParticipantRole
+{
+    Agent,
+    Customer,
+    External,
+}

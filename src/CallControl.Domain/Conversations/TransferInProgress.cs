@@ -1,0 +1,11 @@
+namespace CallControl.Domain.Conversations;
+
+/// <param name="Peer">The party being transferred: the transferring participant's connected peer, held during a consult.</param>
+public sealed record TransferInProgress(
+    TransferKind Kind,
+    ParticipantId TransferringParticipantId,
+    ParticipantId TargetParticipantId,
+    ParticipantId Peer,
+    string To,
+    TransferPhase Phase,
+    DateTimeOffset RequestedAt);

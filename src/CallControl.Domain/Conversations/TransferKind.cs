@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace CallControl.Domain.Conversations;
+
+[JsonConverter(typeof(WireEnumConverter<TransferKind>))]
+public enum TransferKind
+{
+    Blind,
+    Consult,
+}

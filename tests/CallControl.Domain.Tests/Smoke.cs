@@ -1,2 +1,0 @@
-namespace CallControl.Domain.Tests;
-public class Smoke { [Fact] public void Runs() => 1.ShouldBe(1); }
