@@ -32,11 +32,11 @@ public sealed class PostgresDatabase : IAsyncLifetime
         }
 
         ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = Name }.ConnectionString;
-        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        _dataSource = EventStoreDataSource.Create(ConnectionString);
     }
 
     /// <summary>A second, independent data source on the same database (another "process").</summary>
-    public NpgsqlDataSource CreateDataSource() => NpgsqlDataSource.Create(ConnectionString);
+    public NpgsqlDataSource CreateDataSource() => EventStoreDataSource.Create(ConnectionString);
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using CallControl.Api.EventStore;
-using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,15 +10,7 @@ public static class EventStoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddEventStore(this IServiceCollection services, string connectionString)
     {
-        services.AddSingleton(_ =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
-            // Appends and subscription reads are the same few statements: let the driver prepare them.
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-            builder.ConnectionStringBuilder.ApplicationName ??= "callcontrol";
-            return builder.Build();
-        });
+        services.AddSingleton(_ => EventStoreDataSource.Create(connectionString));
         services.AddSingleton<EventLogSignal>();
         services.AddSingleton<PostgresEventStore>();
         services.AddSingleton<ProjectionRebuilder>();

@@ -21,42 +21,50 @@ public sealed class PostgresEventStore
 {
     private const string UniqueViolation = "23505";
 
-    private const string InsertEvents = """
+    // The stream row is the lock that orders appends to one stream; the events insert runs only if
+    // the version check let the stream row through.
+    private const string ExactStream = """
+        WITH s AS (
+            UPDATE streams SET version = version + $3, updated_at = now()
+            WHERE tenant_id = $1 AND id = $2 AND version = $8
+            RETURNING version)
+
+        """;
+
+    // "Any" first takes a transaction-level advisory lock on the stream, which assigns no transaction id
+    // (the upsert reads its row from the lock, so the lock comes first): of two appends to one stream the
+    // later one then always gets the later transaction id, and subscribers, which read in transaction-id
+    // order, see every stream's events in version order.
+    private const string AnyStream = """
+        WITH l AS MATERIALIZED (
+            SELECT pg_advisory_xact_lock(hashtextextended('callcontrol:stream:' || $1 || '/' || $2, 0))),
+        s AS (
+            INSERT INTO streams (tenant_id, id, type, version) SELECT $1, $2, $8, $3 FROM l
+            ON CONFLICT (tenant_id, id) DO UPDATE SET version = streams.version + $3, updated_at = now()
+            RETURNING version)
+
+        """;
+
+    private const string NewStream = """
+        WITH s AS (
+            INSERT INTO streams (tenant_id, id, type, version) VALUES ($1, $2, $8, $3)
+            ON CONFLICT (tenant_id, id) DO NOTHING
+            RETURNING version)
+
+        """;
+
+    private const string InsertMany = """
         INSERT INTO events (tenant_id, stream_id, version, id, type, data, metadata)
         SELECT $1, $2, s.version - $3 + e.ord, e.id, e.type, e.data, e.metadata
         FROM s, unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
         RETURNING seq, version, tx_id, created_at
         """;
 
-    // The stream row is the lock that orders appends to one stream; the events insert runs only if
-    // the version check let the stream row through.
-    private const string AppendExact = $"""
-        WITH s AS (
-            UPDATE streams SET version = version + $3, updated_at = now()
-            WHERE tenant_id = $1 AND id = $2 AND version = $8
-            RETURNING version)
-        {InsertEvents}
-        """;
-
-    // "Any" first takes a transaction-level advisory lock on the stream, which assigns no transaction id:
-    // so of two appends to one stream the later one always gets the later transaction id, and subscribers,
-    // which read in transaction-id order, see every stream's events in version order.
-    private const string LockStream = "SELECT pg_advisory_xact_lock(hashtextextended('callcontrol:stream:' || $1 || '/' || $2, 0))";
-
-    private const string AppendAny = $"""
-        WITH s AS (
-            INSERT INTO streams (tenant_id, id, type, version) VALUES ($1, $2, $8, $3)
-            ON CONFLICT (tenant_id, id) DO UPDATE SET version = streams.version + $3, updated_at = now()
-            RETURNING version)
-        {InsertEvents}
-        """;
-
-    private const string AppendNew = $"""
-        WITH s AS (
-            INSERT INTO streams (tenant_id, id, type, version) VALUES ($1, $2, $8, $3)
-            ON CONFLICT (tenant_id, id) DO NOTHING
-            RETURNING version)
-        {InsertEvents}
+    // Most commands append one event: plain parameters spare building and unpacking arrays.
+    private const string InsertOne = """
+        INSERT INTO events (tenant_id, stream_id, version, id, type, data, metadata)
+        SELECT $1, $2, s.version, $4, $5, $6, $7 FROM s
+        RETURNING seq, version, tx_id, created_at
         """;
 
     private const string EventColumns = "seq, tx_id, tenant_id, stream_id, version, id, type, data, metadata, created_at";
@@ -121,14 +129,9 @@ public sealed class PostgresEventStore
         try
         {
             var rows = new List<(long Seq, long Version, ulong TxId, DateTimeOffset CreatedAt)>(events.Count);
-            await using (var batch = CreateAppendBatch(connection, transaction, tenantId, streamId, streamType, expected, events))
-            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            await using (var command = CreateAppendCommand(connection, transaction, tenantId, streamId, streamType, expected, events))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                if (expected.IsAny)
-                {
-                    await reader.NextResultAsync(cancellationToken);
-                }
-
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<ulong>(2), reader.GetFieldValue<DateTimeOffset>(3)));
@@ -169,7 +172,7 @@ public sealed class PostgresEventStore
         }
     }
 
-    private static NpgsqlBatch CreateAppendBatch(
+    private static NpgsqlCommand CreateAppendCommand(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         string tenantId,
@@ -178,36 +181,31 @@ public sealed class PostgresEventStore
         ExpectedVersion expected,
         IReadOnlyList<EventToAppend> events)
     {
-        var ids = new Guid[events.Count];
-        var types = new string[events.Count];
-        var data = new string[events.Count];
-        var metadata = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            ids[i] = events[i].Id;
-            types[i] = events[i].Type;
-            data[i] = events[i].Data;
-            metadata[i] = JsonSerializer.Serialize(events[i].Metadata, MetadataJson);
-        }
-
-        var batch = new NpgsqlBatch(connection, transaction);
-        if (expected.IsAny)
-        {
-            var lockStream = new NpgsqlBatchCommand(LockStream);
-            lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-            lockStream.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
-            batch.BatchCommands.Add(lockStream);
-        }
-
-        var command = new NpgsqlBatchCommand(expected.IsAny ? AppendAny : expected.IsNoStream ? AppendNew : AppendExact);
-        batch.BatchCommands.Add(command);
+        var single = events.Count == 1;
+        var stream = expected.IsAny ? AnyStream : expected.IsNoStream ? NewStream : ExactStream;
+        var command = new NpgsqlCommand(stream + (single ? InsertOne : InsertMany), connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        if (single)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = events[0].Id });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = events[0].Type });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = events[0].Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SerializeMetadata(events[0].Metadata), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.Id).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Data).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<string[]>
+            {
+                TypedValue = events.Select(e => SerializeMetadata(e.Metadata)).ToArray(),
+                NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            });
+        }
+
         if (expected.IsAny || expected.IsNoStream)
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamType });
@@ -217,8 +215,11 @@ public sealed class PostgresEventStore
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected.Value });
         }
 
-        return batch;
+        return command;
     }
+
+    private static string SerializeMetadata(EventMetadata metadata) =>
+        ReferenceEquals(metadata, EventMetadata.Empty) ? "{}" : JsonSerializer.Serialize(metadata, MetadataJson);
 
     /// <summary>
     /// The append wrote nothing: either these very events are already in the stream (a retry of an append

@@ -71,7 +71,7 @@ internal sealed class RecordingSubscription : IEventSubscription
     public string Name { get; }
 
     /// <summary>Runs inside the handler's transaction before the batch is recorded; may throw.</summary>
-    public Func<SubscriptionBatch, Task>? OnBatch { get; set; }
+    public Func<SubscriptionBatch, CancellationToken, Task>? OnBatch { get; set; }
 
     public IReadOnlyList<StoredEvent> Delivered => _delivered.ToArray();
 
@@ -79,7 +79,7 @@ internal sealed class RecordingSubscription : IEventSubscription
     {
         if (OnBatch is not null)
         {
-            await OnBatch(batch);
+            await OnBatch(batch, cancellationToken);
         }
 
         foreach (var @event in batch.Events)
