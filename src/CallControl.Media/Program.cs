@@ -1,4 +1,6 @@
+using CallControl.Media.Hosting;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Build().Run();
+builder.Services.AddMediaWorker(builder.Configuration);
+await builder.Build().RunAsync();

@@ -104,6 +104,21 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{path} did not answer 200 within {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits until the process has printed <paramref name="text"/>, or fails with its output.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The service did not print '{text}' (exited: {_process.HasExited}):\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Asks the process to stop as Ctrl+C would and waits for it to exit.</summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)
     {
