@@ -44,6 +44,15 @@ public static class TestPostgresServer
         }
     }
 
+    /// <summary>Runs one statement on its own connection (CREATE/DROP DATABASE cannot run in a transaction).</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task<string> StartPrivateClusterAsync()
     {
         var options = new LocalPostgresOptions

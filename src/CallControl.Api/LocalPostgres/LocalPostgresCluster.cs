@@ -142,7 +142,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         var initPasswordFile = Path.Combine(Path.GetTempPath(), $"callcontrol-pw-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(initPasswordFile, password, cancellationToken);
+        await WritePrivateFileAsync(initPasswordFile, password, cancellationToken);
         try
         {
             if (runAs is not null)
@@ -152,10 +152,6 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 await binaries.EnsureUserCanEnterAsync(runAs, dataDirectory, cancellationToken);
             }
 
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(initPasswordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
             await binaries.RunAsync("initdb", runAs, cancellationToken,
                 "-D", dataDirectory, "-U", SuperUser, "--pwfile", initPasswordFile,
                 "--auth-local", "scram-sha-256", "--auth-host", "scram-sha-256",
@@ -167,11 +163,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.Combine(dataDirectory, "log"));
-        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await WritePrivateFileAsync(passwordFile, password, cancellationToken);
         await File.AppendAllTextAsync(Path.Combine(dataDirectory, "postgresql.conf"),
             $"{Environment.NewLine}include_if_exists = '{SettingsFileName}'{Environment.NewLine}", cancellationToken);
         if (runAs is not null)
@@ -235,6 +227,20 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
             await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Creates the file readable by its owner only from the start, never briefly open to others.</summary>
+    private static async Task WritePrivateFileAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), cancellationToken);
     }
 
     private static int FreeLoopbackPort()

@@ -12,7 +12,7 @@ public sealed class MigrationTests
     {
         var admin = await TestPostgresServer.GetAdminConnectionStringAsync();
         var name = $"cc_migrate_{Guid.NewGuid():N}"[..24];
-        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        await TestPostgresServer.ExecuteAsync(admin, $"CREATE DATABASE {name}");
         try
         {
             var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
@@ -32,19 +32,11 @@ public sealed class MigrationTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(admin, $"DROP DATABASE {name} WITH (FORCE)");
+            await TestPostgresServer.ExecuteAsync(admin, $"DROP DATABASE {name} WITH (FORCE)");
         }
     }
 
     [Fact]
     public void MigrationsAreNumberedWithoutGaps() =>
         SchemaMigrator.Migrations.Select(m => m.Version).ShouldBe(Enumerable.Range(1, SchemaMigrator.Migrations.Count));
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -38,7 +38,7 @@ public sealed class LocalRunTests : IClassFixture<PostgresDatabase>
     {
         var admin = await TestPostgresServer.GetAdminConnectionStringAsync();
         var name = $"cc_gone_{Guid.NewGuid():N}"[..20];
-        await ExecuteAsync(admin, $"CREATE DATABASE {name}");
+        await TestPostgresServer.ExecuteAsync(admin, $"CREATE DATABASE {name}");
         var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
         await using var service = ServiceProcess.Start("CallControl.Api", new Dictionary<string, string?>
         {
@@ -46,7 +46,7 @@ public sealed class LocalRunTests : IClassFixture<PostgresDatabase>
         });
         await service.WaitUntilAsync("/health/ready", StartTimeout);
 
-        await ExecuteAsync(admin, $"DROP DATABASE {name} WITH (FORCE)");
+        await TestPostgresServer.ExecuteAsync(admin, $"DROP DATABASE {name} WITH (FORCE)");
         using var client = new HttpClient { BaseAddress = service.BaseAddress };
         var ready = await client.GetAsync("/health/ready");
 
@@ -103,13 +103,5 @@ public sealed class LocalRunTests : IClassFixture<PostgresDatabase>
         service.Output.ShouldContain("No PostgreSQL server binaries (initdb, pg_ctl) were found in /nonexistent/postgresql/bin");
         service.Output.ShouldContain("ConnectionStrings__EventStore");
         service.Output.ShouldNotContain("   at ", Case.Sensitive, "one clear error, not a stack trace");
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
