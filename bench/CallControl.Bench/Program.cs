@@ -1,9 +1,11 @@
+using CallControl.Bench.Api;
 using CallControl.Bench.EventStore;
 
 // Benchmarks print their figures; the last line of each is the one the issue tracker quotes.
 return args.FirstOrDefault() switch
 {
     "eventstore" => await EventStoreBenchmark.RunAsync(),
+    "api" => await ApiBenchmark.RunAsync(),
     _ => Usage(),
 };
 
@@ -11,5 +13,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CallControl.Bench -- <benchmark>");
     Console.Error.WriteLine("  eventstore   appends vs pgbench-equivalent SQL, and subscription catch-up");
+    Console.Error.WriteLine("  api          hold/resume/mute commands over HTTP vs a trivial endpoint of the same host");
     return 2;
 }

@@ -4,7 +4,8 @@ using Npgsql;
 namespace CallControl.Api.EventStore;
 
 /// <summary>
-/// Rebuilds an inline projection from the log while appends go on: the whole log as of one snapshot is
+/// Rebuilds an inline projection from the log while appends go on, in the order subscriptions read it
+/// (transaction, then sequence), each append whole: the whole log as of one snapshot is
 /// projected into fresh copies of the projection's tables, then, under an exclusive lock on the live
 /// tables, the events committed since that snapshot are projected too and the rows are swapped in.
 /// Appends wait only for the swap, and the live tables keep their identity (no rename, no drop).
@@ -43,11 +44,13 @@ public sealed class ProjectionRebuilder
             }
 
             var context = new ProjectionContext(connection, transaction, ProjectionTables.Rebuild);
-            var afterSeq = 0L;
+            var after = LogPosition.Start;
             while (true)
             {
-                await using var read = new NpgsqlCommand($"{PostgresEventStore.SelectEvents} WHERE seq > $1 ORDER BY seq LIMIT $2", connection, transaction);
-                read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
+                await using var read = new NpgsqlCommand(
+                    $"{PostgresEventStore.SelectEvents} WHERE (tx_id, seq) > ($1, $2) ORDER BY tx_id, seq LIMIT $3", connection, transaction);
+                read.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TxId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Xid8 });
+                read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Seq });
                 read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
                 var batch = await PostgresEventStore.ReadEventsAsync(read, cancellationToken);
                 if (batch.Count == 0)
@@ -55,9 +58,11 @@ public sealed class ProjectionRebuilder
                     break;
                 }
 
-                await projection.ApplyAsync(context, batch, cancellationToken);
-                projected += batch.Count;
-                afterSeq = batch[^1].Seq;
+                // Projections see each append whole: a transaction cut by the batch limit waits for the next read.
+                var whole = batch.Count == BatchSize ? WholeTransactions(batch) : batch;
+                await projection.ApplyAsync(context, whole, cancellationToken);
+                projected += whole.Count;
+                after = whole[^1].Position;
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -73,7 +78,7 @@ public sealed class ProjectionRebuilder
             await using (var tail = new NpgsqlCommand($"""
                 {PostgresEventStore.SelectEvents}
                 WHERE tx_id >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(tx_id, $1::pg_snapshot)
-                ORDER BY seq
+                ORDER BY tx_id, seq
                 """, connection, transaction))
             {
                 tail.Parameters.Add(new NpgsqlParameter<string> { TypedValue = snapshot });
@@ -96,6 +101,13 @@ public sealed class ProjectionRebuilder
 
         _logger.LogInformation("Rebuilt projection {Projection} from {Count} events", projection.Name, projected);
         return projected;
+    }
+
+    private static List<StoredEvent> WholeTransactions(List<StoredEvent> batch)
+    {
+        var lastTx = batch[^1].TxId;
+        var cut = batch.FindIndex(e => e.TxId == lastTx);
+        return cut > 0 ? batch[..cut] : batch;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)

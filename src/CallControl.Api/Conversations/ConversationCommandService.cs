@@ -1,0 +1,261 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CallControl.Api.EventStore;
+using CallControl.Api.Http;
+using CallControl.Api.Observability.Metrics;
+using CallControl.Domain.Conversations;
+using Npgsql;
+
+namespace CallControl.Api.Conversations;
+
+/// <summary>What the caller asked for besides the command itself (the contract's command headers).</summary>
+/// <param name="IfMatch">The version the caller expects the conversation at, from <c>If-Match</c>.</param>
+/// <param name="Idempotency">The <c>Idempotency-Key</c> and a digest of the request it came with.</param>
+/// <param name="Wait">From <c>Prefer: wait=N</c>: how long to wait for the media layer's answer.</param>
+public sealed record CommandOptions(string TenantId, string Actor, long? IfMatch = null, IdempotencyRequest? Idempotency = null, TimeSpan? Wait = null);
+
+public sealed record IdempotencyRequest(string Key, byte[] RequestHash)
+{
+    /// <summary>Digests what makes two requests the same: method, path and the body as bound.</summary>
+    public static IdempotencyRequest For<TBody>(string key, string method, string path, TBody body) =>
+        new(key, SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { method, path, body }, ConversationEventSerializer.Options)));
+}
+
+/// <summary>A finished response, as it was or will be sent (idempotent replays send the stored one).</summary>
+public sealed record CommandResponse(int Status, string Body, string? Location)
+{
+    public static CommandResponse Json<T>(int status, T body, string? location = null) =>
+        new(status, JsonSerializer.Serialize(body, ConversationEventSerializer.Options), location);
+}
+
+public sealed record CommandAccepted(string CommandId, string ConversationId, long Version);
+
+/// <summary>
+/// Runs a command against a conversation: load (from the state cache and the log), decide, append with
+/// the expected version, and answer as the contract says — 202, 200 for a no-op, 412 for a stale
+/// <c>If-Match</c>, replayed responses for repeated idempotency keys, and with <c>Prefer: wait</c> the
+/// media layer's answer.
+/// </summary>
+public sealed class ConversationCommandService
+{
+    /// <summary>Lost races retried before giving up (each one means another command got in first).</summary>
+    public const int MaxAttempts = 10;
+
+    private readonly PostgresEventStore _store;
+    private readonly ConversationStates _states;
+    private readonly IdempotencyRecords _idempotency;
+    private readonly EventLogSignal _signal;
+    private readonly TimeProvider _time;
+    private readonly CallControlMetrics _metrics;
+
+    public ConversationCommandService(
+        PostgresEventStore store,
+        ConversationStates states,
+        IdempotencyRecords idempotency,
+        EventLogSignal signal,
+        TimeProvider time,
+        CallControlMetrics metrics)
+    {
+        _metrics = metrics;
+        _store = store;
+        _states = states;
+        _idempotency = idempotency;
+        _signal = signal;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Decides <paramref name="build"/>'s command on the conversation and appends the events.
+    /// <paramref name="onAccepted"/> shapes the success response (202 for commands, 201 for a start).
+    /// </summary>
+    public async Task<CommandResponse> ExecuteAsync(
+        string conversationId,
+        CommandOptions options,
+        Func<DateTimeOffset, ConversationCommand> build,
+        Func<CommandAccepted, Conversation.Started, CommandResponse>? onAccepted = null,
+        CancellationToken cancellationToken = default)
+    {
+        var started = _time.GetTimestamp();
+        var commandType = build(DateTimeOffset.UnixEpoch).GetType().Name;
+        var response = await ExecuteCoreAsync(conversationId, options, build, onAccepted, cancellationToken);
+        _metrics.CommandCompleted(commandType, OutcomeOf(response.Status), _time.GetElapsedTime(started));
+        return response;
+    }
+
+    private static string OutcomeOf(int status) => status switch
+    {
+        StatusCodes.Status200OK => "ok",
+        StatusCodes.Status201Created or StatusCodes.Status202Accepted => "accepted",
+        StatusCodes.Status404NotFound => "not-found",
+        StatusCodes.Status409Conflict => "invalid-state",
+        StatusCodes.Status412PreconditionFailed => "version-mismatch",
+        StatusCodes.Status422UnprocessableEntity => "idempotency-conflict",
+        StatusCodes.Status502BadGateway => "media-failure",
+        _ => "other",
+    };
+
+    private async Task<CommandResponse> ExecuteCoreAsync(
+        string conversationId,
+        CommandOptions options,
+        Func<DateTimeOffset, ConversationCommand> build,
+        Func<CommandAccepted, Conversation.Started, CommandResponse>? onAccepted,
+        CancellationToken cancellationToken)
+    {
+        if (options.Idempotency is { } idempotency
+            && await _idempotency.FindAsync(options.TenantId, idempotency, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var loaded = await LoadAsync(options.TenantId, conversationId, cancellationToken);
+            var command = build(_time.GetUtcNow());
+            if (loaded.State is Conversation.NotStarted && !IsStart(command))
+            {
+                return NotFound(conversationId);
+            }
+
+            if (options.IfMatch is { } expected && expected != loaded.Version)
+            {
+                return Problem(Problems.VersionMismatch(expected, loaded.Version));
+            }
+
+            IReadOnlyList<ConversationEvent> events;
+            try
+            {
+                events = ConversationDecider.Decide(command, loaded.State);
+            }
+            catch (ConversationRuleViolation violation)
+            {
+                return Problem(violation.Code == RuleViolationCode.NotFound
+                    ? Problems.NotFound(violation.Detail)
+                    : Problems.InvalidState(violation.Detail));
+            }
+
+            if (events.Count == 0)
+            {
+                var unchanged = CommandResponse.Json(StatusCodes.Status200OK, ConversationView.From((Conversation.Started)loaded.State, loaded.Version));
+                return options.Idempotency is { } key ? await _idempotency.SaveAsync(options.TenantId, key, unchanged, cancellationToken) : unchanged;
+            }
+
+            var after = (Conversation.Started)ConversationDecider.Fold(loaded.State, events);
+            var version = loaded.Version + events.Count;
+            var accepted = new CommandAccepted(Guid.CreateVersion7().ToString(), conversationId, version);
+            var response = onAccepted?.Invoke(accepted, after)
+                ?? CommandResponse.Json(StatusCodes.Status202Accepted, accepted, Location(conversationId));
+            var metadata = new EventMetadata(CommandId: accepted.CommandId, Actor: options.Actor);
+            try
+            {
+                var result = await _store.AppendAsync(
+                    options.TenantId,
+                    conversationId,
+                    ConversationEventSerializer.StreamType,
+                    ExpectedVersion.Exact(loaded.Version),
+                    [.. events.Select(e => ConversationEventSerializer.ToAppend(e, metadata))],
+                    options.Idempotency is { } key
+                        ? (context, ct) => _idempotency.InsertAsync(context.Connection, context.Transaction, options.TenantId, key, response, ct)
+                        : null,
+                    cancellationToken);
+                _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
+                _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
+            }
+            catch (StreamConcurrencyException conflict) when (options.IfMatch is not null)
+            {
+                return Problem(Problems.VersionMismatch(options.IfMatch.Value, conflict.Actual));
+            }
+            catch (StreamConcurrencyException) when (attempt < MaxAttempts)
+            {
+                continue;
+            }
+            catch (IdempotencyKeyTakenException)
+            {
+                // The same key committed first from a concurrent request: answer as it was answered.
+                return await _idempotency.FindAsync(options.TenantId, options.Idempotency!, cancellationToken)
+                    ?? throw new InvalidOperationException("An idempotency record vanished while it was being read.");
+            }
+
+            return options.Wait is { } wait && response.Status == StatusCodes.Status202Accepted
+                ? await WaitForMediaAsync(options.TenantId, conversationId, command.At, version, wait, response, cancellationToken)
+                : response;
+        }
+    }
+
+    /// <summary>The conversation's latest committed state.</summary>
+    public async Task<LoadedConversation> LoadAsync(string tenantId, string conversationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        return await _states.LoadAsync(connection, null, tenantId, conversationId, cancellationToken);
+    }
+
+    public static string Location(string conversationId) => $"/api/v1/conversations/{Uri.EscapeDataString(conversationId)}";
+
+    public static CommandResponse NotFound(string conversationId) =>
+        Problem(Problems.NotFound($"Conversation {conversationId} was not found."));
+
+    private static CommandResponse Problem(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) =>
+        CommandResponse.Json(problem.StatusCode, problem.ProblemDetails);
+
+    private static bool IsStart(ConversationCommand command) =>
+        command is ConversationCommand.StartOutboundConversation or ConversationCommand.ReceiveInboundCall;
+
+    /// <summary>
+    /// Waits until every change this command left pending (requested at <paramref name="requestedAt"/>) is
+    /// resolved by a media fact: 200 with the conversation when confirmed, 502 when the media layer failed
+    /// it, 409 when its participant left; the original 202 if the time runs out.
+    /// </summary>
+    private async Task<CommandResponse> WaitForMediaAsync(
+        string tenantId, string conversationId, DateTimeOffset requestedAt, long appendedVersion, TimeSpan wait, CommandResponse accepted, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetUtcNow() + wait;
+        while (true)
+        {
+            var next = _signal.NextAppend();
+            var loaded = await LoadAsync(tenantId, conversationId, cancellationToken);
+            var conversation = (Conversation.Started)loaded.State;
+            var waitingOn = conversation.Participants
+                .Where(p => p.Pending.Any(change => change.RequestedAt == requestedAt))
+                .ToList();
+            if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
+            {
+                return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, cancellationToken);
+            }
+
+            var left = deadline - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return accepted;
+            }
+
+            // Facts appended here wake us at once; a fact appended by another instance is seen by the poll.
+            await Task.WhenAny(next, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    private async Task<CommandResponse> ResolveAsync(
+        string tenantId, string conversationId, long appendedVersion, LoadedConversation loaded, CancellationToken cancellationToken)
+    {
+        var later = await _store.ReadStreamAsync(tenantId, conversationId, appendedVersion, cancellationToken: cancellationToken);
+        foreach (var stored in later)
+        {
+            switch (ConversationEventSerializer.Deserialize(stored))
+            {
+                case ConversationEvent.ParticipantCommandFailed failed:
+                    return Problem(Problems.MediaFailure(
+                        $"{Wire(failed.Command)} on participant {failed.ParticipantId} failed" +
+                        (failed.SipStatus is { } sip ? $" with SIP {sip}" : string.Empty) + $": {failed.Detail}"));
+                case ConversationEvent.RecordingFailed failed:
+                    return Problem(Problems.MediaFailure($"recording failed: {failed.Detail}"));
+                case ConversationEvent.ParticipantDisconnected gone:
+                    return Problem(Problems.InvalidState($"participant {gone.ParticipantId} is disconnected ({Wire(gone.Reason)})"));
+            }
+        }
+
+        return CommandResponse.Json(StatusCodes.Status200OK, ConversationView.From((Conversation.Started)loaded.State, loaded.Version));
+    }
+
+    private static string Wire<T>(T value) => JsonSerializer.Serialize(value, ConversationEventSerializer.Options).Trim('"');
+}

@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using CallControl.Api.EventStore;
+using CallControl.Domain.Agents;
+using CallControl.Domain.Conversations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CallControl.Api.Conversations;
+
+/// <summary>
+/// Keeps, in the append transaction, the conversation read model and every participating agent's desk:
+/// one <c>conversationUpdate</c> per append for each agent whose view changed, numbered per agent.
+/// </summary>
+public sealed class ConversationProjection : IInlineProjection
+{
+    public const string ConversationsTable = "conversations";
+    public const string DesksTable = "agent_desks";
+    public const string UpdatesTable = "agent_desk_updates";
+
+    private static readonly HashSet<string> ConversationEventTypes = [.. ConversationEventSerializer.TypeNames];
+
+    private readonly ConversationStates _states;
+
+    public ConversationProjection(ConversationStates states) => _states = states;
+
+    public string Name => "conversations";
+
+    public IReadOnlyList<string> Tables => [ConversationsTable, DesksTable, UpdatesTable];
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        // One group per append (a stream's events of one transaction): each append is one desk update.
+        var start = 0;
+        while (start < events.Count)
+        {
+            var end = start + 1;
+            while (end < events.Count && events[end].TxId == events[start].TxId && events[end].StreamId == events[start].StreamId
+                && events[end].TenantId == events[start].TenantId)
+            {
+                end++;
+            }
+
+            var group = events.Skip(start).Take(end - start).Where(e => ConversationEventTypes.Contains(e.Type)).ToList();
+            if (group.Count > 0)
+            {
+                await ApplyAppendAsync(context, group, cancellationToken);
+            }
+
+            start = end;
+        }
+    }
+
+    private async Task ApplyAppendAsync(ProjectionContext context, List<StoredEvent> append, CancellationToken cancellationToken)
+    {
+        var tenant = append[0].TenantId;
+        var conversationId = append[0].StreamId;
+        var before = await _states.LoadAsync(context.Connection, context.Transaction, tenant, conversationId, append[0].Version - 1, cancellationToken);
+        var domainEvents = append.Select(ConversationEventSerializer.Deserialize).ToList();
+        if (ConversationDecider.Fold(before.State, domainEvents) is not Conversation.Started after)
+        {
+            throw new InvalidDataException($"Conversation {conversationId} has events but did not start.");
+        }
+
+        var version = append[^1].Version;
+        await WriteConversationAsync(context, tenant, after, version, cancellationToken);
+
+        var agents = after.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault()).Distinct().ToList();
+        if (agents.Count == 0)
+        {
+            return;
+        }
+
+        var desks = await LoadDesksAsync(context, tenant, agents, (conversationId, before), cancellationToken);
+        var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, after, version, domainEvents[^1].At);
+        foreach (var update in updates)
+        {
+            await WriteDeskAsync(context, tenant, nextDesks[update.AgentId], update, conversationId, cancellationToken);
+        }
+    }
+
+    private static async Task WriteConversationAsync(
+        ProjectionContext context, string tenant, Conversation.Started conversation, long version, CancellationToken cancellationToken)
+    {
+        var view = ConversationView.From(conversation, version);
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {context.Tables[ConversationsTable]} (tenant_id, id, version, state, direction, started_at, ended_at, agent_ids, view)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (tenant_id, id) DO UPDATE SET
+                version = excluded.version, state = excluded.state, ended_at = excluded.ended_at,
+                agent_ids = excluded.agent_ids, view = excluded.view
+            """, context.Connection, context.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.Id.Value });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Wire(view.State) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Wire(view.Direction) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = conversation.StartedAt });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = conversation.EndedAt });
+        command.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            TypedValue = [.. conversation.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault().Value).Distinct()],
+        });
+        command.Parameters.Add(new NpgsqlParameter<string>
+        {
+            TypedValue = JsonSerializer.Serialize(view, ConversationEventSerializer.Options),
+            NpgsqlDbType = NpgsqlDbType.Json,
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The agents' desks as they stand, locked until the append commits (so two conversations of one agent
+    /// number their updates one after the other). Each entry's conversation is its latest state: a desk
+    /// entry changes whenever its conversation does.
+    /// </summary>
+    private async Task<Dictionary<AgentId, AgentDesk>> LoadDesksAsync(
+        ProjectionContext context,
+        string tenant,
+        List<AgentId> agents,
+        (string Id, LoadedConversation State) appending,
+        CancellationToken cancellationToken)
+    {
+        var rows = new List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT agent_id, sequence, entries FROM {context.Tables[DesksTable]} WHERE tenant_id = $1 AND agent_id = ANY($2) ORDER BY agent_id FOR UPDATE",
+            context.Connection,
+            context.Transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. agents.Select(a => a.Value)] });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((new AgentId(reader.GetString(0)), reader.GetInt64(1),
+                    JsonSerializer.Deserialize<DeskEntryRow[]>(reader.GetString(2), ConversationEventSerializer.Options) ?? []));
+            }
+        }
+
+        var desks = new Dictionary<AgentId, AgentDesk>();
+        foreach (var (agent, sequence, entries) in rows)
+        {
+            var current = ImmutableDictionary.CreateBuilder<ConversationId, DeskEntry>();
+            foreach (var row in entries)
+            {
+                var loaded = row.ConversationId == appending.Id
+                    ? appending.State
+                    : await _states.LoadAsync(context.Connection, context.Transaction, tenant, row.ConversationId, cancellationToken);
+                if (loaded.State is Conversation.Started started
+                    && started.Participants.LastOrDefault(p => p.AgentId == agent && !p.IsDisconnected) is { } participant)
+                {
+                    current[started.Id] = new DeskEntry(started.Id, row.Version, started, participant, row.LastChangedAt, row.ConnectedAt);
+                }
+            }
+
+            var built = current.ToImmutable();
+            desks[agent] = new AgentDesk(agent, sequence, built, AgentDeskProjection.ChooseActive(built.Values));
+        }
+
+        return desks;
+    }
+
+    private static async Task WriteDeskAsync(
+        ProjectionContext context, string tenant, AgentDesk desk, ConversationUpdate update, string conversationId, CancellationToken cancellationToken)
+    {
+        var items = desk.Ordered().Select(DeskItemView.From).ToList();
+        var snapshot = new DeskSnapshotView(desk.AgentId.Value, desk.Sequence, desk.ActiveConversationId?.Value, items);
+        var entries = desk.Ordered().Select(e => new DeskEntryRow(e.ConversationId.Value, e.Version, e.LastChangedAt, e.ConnectedAt)).ToArray();
+
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        var upsert = new NpgsqlBatchCommand($"""
+            INSERT INTO {context.Tables[DesksTable]} (tenant_id, agent_id, sequence, active_conversation_id, entries, snapshot)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (tenant_id, agent_id) DO UPDATE SET
+                sequence = excluded.sequence, active_conversation_id = excluded.active_conversation_id,
+                entries = excluded.entries, snapshot = excluded.snapshot
+            """);
+        upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = desk.AgentId.Value });
+        upsert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = desk.Sequence });
+        upsert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = desk.ActiveConversationId?.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        upsert.Parameters.Add(JsonParameter(entries, NpgsqlDbType.Jsonb));
+        upsert.Parameters.Add(JsonParameter(snapshot, NpgsqlDbType.Json));
+        batch.BatchCommands.Add(upsert);
+
+        var insert = new NpgsqlBatchCommand($"""
+            INSERT INTO {context.Tables[UpdatesTable]} (tenant_id, agent_id, sequence, conversation_id, occurred_at, payload)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """);
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = desk.AgentId.Value });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = update.Sequence });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = update.OccurredAt });
+        insert.Parameters.Add(JsonParameter(ConversationUpdateView.From(update), NpgsqlDbType.Json));
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Rendered views are stored as <c>json</c> (kept as written, key order included); rows read back as data as <c>jsonb</c>.</summary>
+    private static NpgsqlParameter<string> JsonParameter<T>(T value, NpgsqlDbType type) =>
+        new() { TypedValue = JsonSerializer.Serialize(value, ConversationEventSerializer.Options), NpgsqlDbType = type };
+
+    private static string Wire<T>(T value) => JsonSerializer.Serialize(value, ConversationEventSerializer.Options).Trim('"');
+
+    private sealed record DeskEntryRow(string ConversationId, long Version, DateTimeOffset LastChangedAt, DateTimeOffset? ConnectedAt);
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace CallControl.Api.Http;
+
+/// <summary>
+/// Bad input never reaches a handler as an exception and never answers 500: unreadable JSON and wrong types
+/// are 400 <c>validation</c> naming the field, bodies over <see cref="MaxBodyBytes"/> are 413.
+/// </summary>
+public static class ErrorHandling
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddCallControlHttp(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            options.SerializerOptions.AllowTrailingCommas = false;
+        });
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static IApplicationBuilder UseCallControlErrors(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            {
+                var problem = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? Problems.PayloadTooLarge(MaxBodyBytes)
+                    : Problems.Validation(FieldOf(ex), MessageOf(ex));
+                await problem.ExecuteAsync(context);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
+            {
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CallControl.Http")
+                    .LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await Problems.Create(StatusCodes.Status500InternalServerError, "internal", "Something went wrong on our side.",
+                    "The error was logged; the request may be retried.").ExecuteAsync(context);
+            }
+        });
+
+    private static string FieldOf(BadHttpRequestException ex) =>
+        ex.InnerException is JsonException { Path: { Length: > 2 } path } ? path.TrimStart('$', '.') : "body";
+
+    private static string MessageOf(BadHttpRequestException ex) => ex.InnerException switch
+    {
+        JsonException { Path: { Length: > 2 } } => "The value is missing, malformed or of the wrong type.",
+        JsonException => "The body is not valid JSON.",
+        _ when ex.StatusCode == StatusCodes.Status415UnsupportedMediaType => "The body must be application/json.",
+        _ => "The body is missing or is not valid JSON.",
+    };
+}

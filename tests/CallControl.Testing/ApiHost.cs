@@ -1,0 +1,95 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace CallControl.Testing;
+
+/// <summary>
+/// The real API host on Kestrel (loopback, a free port) over a fresh database, with API keys for two
+/// tenants and single-scope keys; one per test class (<c>IClassFixture&lt;ApiHost&gt;</c>). Tests talk
+/// HTTP to it and may reach its services (the bus, to publish media facts as the worker will).
+/// </summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    /// <summary>Tenant t1, every scope.</summary>
+    public const string Key = "test-key-t1-all";
+
+    /// <summary>Tenant t1, only the <c>calls</c> scope.</summary>
+    public const string CallsOnlyKey = "test-key-t1-calls";
+
+    /// <summary>Tenant t1, only the <c>agents</c> scope.</summary>
+    public const string AgentsOnlyKey = "test-key-t1-agents";
+
+    /// <summary>Tenant t2, every scope.</summary>
+    public const string OtherTenantKey = "test-key-t2-all";
+
+    private WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase>? _factory;
+
+    public PostgresDatabase Database { get; } = new();
+
+    public IServiceProvider Services => Factory.Services;
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1");
+
+    private WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase> Factory => _factory ?? throw new InvalidOperationException("The host has not started.");
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var keys = new (string Key, string Tenant, string[] Scopes)[]
+        {
+            (Key, "t1", ["calls", "agents", "webhooks"]),
+            (CallsOnlyKey, "t1", ["calls"]),
+            (AgentsOnlyKey, "t1", ["agents"]),
+            (OtherTenantKey, "t2", ["calls", "agents", "webhooks"]),
+        };
+        _factory = new WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Production");
+            host.UseSetting("ConnectionStrings:EventStore", Database.ConnectionString);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                host.UseSetting($"Auth:ApiKeys:{i}:Key", keys[i].Key);
+                host.UseSetting($"Auth:ApiKeys:{i}:Name", keys[i].Key);
+                host.UseSetting($"Auth:ApiKeys:{i}:Tenant", keys[i].Tenant);
+                for (var s = 0; s < keys[i].Scopes.Length; s++)
+                {
+                    host.UseSetting($"Auth:ApiKeys:{i}:Scopes:{s}", keys[i].Scopes[s]);
+                }
+            }
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        // Port 0 lets the system pick: the bound address is known only from the server itself.
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
+        BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        await Task.CompletedTask;
+    }
+
+    /// <summary>An HTTP client for the host that sends <paramref name="apiKey"/> (none when null).</summary>
+    public HttpClient Client(string? apiKey = Key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+}
