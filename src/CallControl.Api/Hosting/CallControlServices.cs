@@ -4,6 +4,7 @@ using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
 using CallControl.Api.Health;
 using CallControl.Api.Http;
+using CallControl.Api.Media;
 using CallControl.Api.Observability.Metrics;
 using CallControl.Api.Observability.OpenApi;
 
@@ -26,6 +27,7 @@ public static class CallControlServices
         builder.Services.AddSingleton<ConversationCommandService>();
         builder.Services.AddSingleton<ConversationQueries>();
         builder.Services.AddSingleton<AgentRepository>();
+        builder.Services.AddCallControlMessaging();
         builder.Services.AddCallControlHealth();
         builder.Services.AddCallControlMetrics();
         builder.Services.AddCallControlOpenApi();

@@ -1,0 +1,111 @@
+using CallControl.Api.Conversations;
+using CallControl.Domain.Conversations;
+using CallControl.Domain.Media;
+using MassTransit;
+using Fact = CallControl.Domain.Conversations.ConversationCommand;
+
+namespace CallControl.Api.Media;
+
+/// <summary>
+/// Turns the media worker's facts into decisions on the conversation, like any command. Duplicates and
+/// late facts decide nothing; a fact for a conversation this service does not know is logged and dropped.
+/// </summary>
+public sealed class MediaFactConsumer :
+    IConsumer<LegAlerting>,
+    IConsumer<LegAnswered>,
+    IConsumer<LegHeld>,
+    IConsumer<LegResumed>,
+    IConsumer<LegMuted>,
+    IConsumer<LegUnmuted>,
+    IConsumer<LegRemoteHoldChanged>,
+    IConsumer<LegCommandFailed>,
+    IConsumer<LegEnded>,
+    IConsumer<DigitsReceived>,
+    IConsumer<RecordingStarted>,
+    IConsumer<RecordingStopped>,
+    IConsumer<RecordingFailed>
+{
+    private readonly ConversationCommandService _commands;
+    private readonly ILogger<MediaFactConsumer> _logger;
+
+    public MediaFactConsumer(ConversationCommandService commands, ILogger<MediaFactConsumer> logger)
+    {
+        _commands = commands;
+        _logger = logger;
+    }
+
+    public Task Consume(ConsumeContext<LegAlerting> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegAlerting(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegAnswered> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegAnswered(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegHeld> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegHeld(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegResumed> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegResumed(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegMuted> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegMuted(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegUnmuted> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmLegUnmuted(Leg(context.Message.LegId), context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegRemoteHoldChanged> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ReportRemoteHold(Leg(context.Message.LegId), context.Message.Held, context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<LegCommandFailed> context)
+    {
+        var fact = context.Message;
+        return DecideAsync(context, fact.TenantId, fact.ConversationId, fact.WorkerId,
+            new Fact.ReportLegCommandFailed(Leg(fact.LegId), fact.Command, fact.SipStatus, fact.Detail, fact.OccurredAt));
+    }
+
+    public Task Consume(ConsumeContext<LegEnded> context)
+    {
+        var fact = context.Message;
+        return DecideAsync(context, fact.TenantId, fact.ConversationId, fact.WorkerId,
+            new Fact.ReportLegEnded(Leg(fact.LegId), fact.Reason, fact.SipStatus, fact.Initiator, fact.OccurredAt));
+    }
+
+    public Task Consume(ConsumeContext<DigitsReceived> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ReportDigitsReceived(Leg(context.Message.LegId), context.Message.Digits, context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<RecordingStarted> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmRecordingStarted(context.Message.Path, context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<RecordingStopped> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ConfirmRecordingStopped(context.Message.OccurredAt));
+
+    public Task Consume(ConsumeContext<RecordingFailed> context) =>
+        DecideAsync(context, context.Message.TenantId, context.Message.ConversationId, context.Message.WorkerId,
+            new Fact.ReportRecordingFailed(context.Message.Detail, context.Message.OccurredAt));
+
+    private static ParticipantId Leg(string legId) => new(legId);
+
+    private async Task DecideAsync(ConsumeContext context, string tenantId, string conversationId, string workerId, Fact fact)
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = conversationId, ["MessageId"] = context.MessageId?.ToString() ?? "-" });
+        var response = await _commands.ExecuteAsync(
+            conversationId, new CommandOptions(tenantId, "media:" + workerId), _ => fact, cancellationToken: context.CancellationToken);
+        if (response.Status == StatusCodes.Status404NotFound)
+        {
+            _logger.LogWarning("Dropped {Fact} from worker {WorkerId}: {Problem}", fact.GetType().Name, workerId, response.Body);
+        }
+        else if (response.Status >= 400)
+        {
+            _logger.LogInformation("{Fact} from worker {WorkerId} decided nothing: {Problem}", fact.GetType().Name, workerId, response.Body);
+        }
+    }
+}
