@@ -47,6 +47,7 @@ public sealed class ConversationCommandService
     private readonly EventLogSignal _signal;
     private readonly TimeProvider _time;
     private readonly CallControlMetrics _metrics;
+    private readonly ILogger<ConversationCommandService> _logger;
 
     public ConversationCommandService(
         PostgresEventStore store,
@@ -54,9 +55,11 @@ public sealed class ConversationCommandService
         IdempotencyRecords idempotency,
         EventLogSignal signal,
         TimeProvider time,
-        CallControlMetrics metrics)
+        CallControlMetrics metrics,
+        ILogger<ConversationCommandService> logger)
     {
         _metrics = metrics;
+        _logger = logger;
         _store = store;
         _states = states;
         _idempotency = idempotency;
@@ -77,8 +80,16 @@ public sealed class ConversationCommandService
     {
         var started = _time.GetTimestamp();
         var commandType = build(DateTimeOffset.UnixEpoch).GetType().Name;
+        using var scope = _logger.BeginScope(new Dictionary<string, object>
+        {
+            ["ConversationId"] = conversationId,
+            ["Command"] = commandType,
+            ["Actor"] = options.Actor,
+        });
         var response = await ExecuteCoreAsync(conversationId, options, build, onAccepted, cancellationToken);
-        _metrics.CommandCompleted(commandType, OutcomeOf(response.Status), _time.GetElapsedTime(started));
+        var outcome = OutcomeOf(response.Status);
+        _metrics.CommandCompleted(commandType, outcome, _time.GetElapsedTime(started));
+        _logger.LogDebug("{Command} on {ConversationId}: {Status} {Outcome}", commandType, conversationId, response.Status, outcome);
         return response;
     }
 
@@ -145,6 +156,7 @@ public sealed class ConversationCommandService
             var response = onAccepted?.Invoke(accepted, after)
                 ?? CommandResponse.Json(StatusCodes.Status202Accepted, accepted, Location(conversationId));
             var metadata = new EventMetadata(CommandId: accepted.CommandId, Actor: options.Actor);
+            using var commandScope = _logger.BeginScope(new Dictionary<string, object> { ["CommandId"] = accepted.CommandId });
             try
             {
                 var result = await _store.AppendAsync(
@@ -159,6 +171,7 @@ public sealed class ConversationCommandService
                     cancellationToken);
                 _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
                 _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
+                _logger.LogInformation("Appended {Count} events to {ConversationId} (now version {Version})", events.Count, conversationId, result.Version);
             }
             catch (StreamConcurrencyException conflict) when (options.IfMatch is not null)
             {
