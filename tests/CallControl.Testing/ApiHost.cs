@@ -14,7 +14,7 @@ namespace CallControl.Testing;
 /// tenants and single-scope keys; one per test class (<c>IClassFixture&lt;ApiHost&gt;</c>). Tests talk
 /// HTTP to it and may reach its services (the bus, to publish media facts as the worker will).
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public class ApiHost : IAsyncLifetime
 {
     /// <summary>Tenant t1, every scope.</summary>
     public const string Key = "test-key-t1-all";
@@ -38,6 +38,9 @@ public sealed class ApiHost : IAsyncLifetime
 
     private WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase> Factory => _factory ?? throw new InvalidOperationException("The host has not started.");
 
+    /// <summary>Settings a test class adds or overrides (a subclass used as the fixture).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -51,6 +54,8 @@ public sealed class ApiHost : IAsyncLifetime
         _factory = new WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase>().WithWebHostBuilder(host =>
         {
             host.UseEnvironment("Production");
+            // A free loopback port per host: the appsettings address (5080) would clash between test classes.
+            host.UseSetting("Urls", "http://127.0.0.1:0");
             host.UseSetting("ConnectionStrings:EventStore", Database.ConnectionString);
             for (var i = 0; i < keys.Length; i++)
             {
@@ -62,8 +67,13 @@ public sealed class ApiHost : IAsyncLifetime
                     host.UseSetting($"Auth:ApiKeys:{i}:Scopes:{s}", keys[i].Scopes[s]);
                 }
             }
+
+            foreach (var (key, value) in Settings)
+            {
+                host.UseSetting(key, value);
+            }
         });
-        _factory.UseKestrel(0);
+        _factory.UseKestrel();
         _factory.StartServer();
         // Port 0 lets the system pick: the bound address is known only from the server itself.
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();

@@ -75,7 +75,7 @@ public sealed class ConversationProjection : IInlineProjection
         var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, after, version, domainEvents[^1].At);
         foreach (var update in updates)
         {
-            await WriteDeskAsync(context, tenant, nextDesks[update.AgentId], update, conversationId, cancellationToken);
+            await WriteDeskAsync(context, tenant, nextDesks[update.AgentId], update, conversationId, version, cancellationToken);
         }
     }
 
@@ -161,7 +161,13 @@ public sealed class ConversationProjection : IInlineProjection
     }
 
     private static async Task WriteDeskAsync(
-        ProjectionContext context, string tenant, AgentDesk desk, ConversationUpdate update, string conversationId, CancellationToken cancellationToken)
+        ProjectionContext context,
+        string tenant,
+        AgentDesk desk,
+        ConversationUpdate update,
+        string conversationId,
+        long conversationVersion,
+        CancellationToken cancellationToken)
     {
         var items = desk.Ordered().Select(DeskItemView.From).ToList();
         var snapshot = new DeskSnapshotView(desk.AgentId.Value, desk.Sequence, desk.ActiveConversationId?.Value, items);
@@ -184,13 +190,14 @@ public sealed class ConversationProjection : IInlineProjection
         batch.BatchCommands.Add(upsert);
 
         var insert = new NpgsqlBatchCommand($"""
-            INSERT INTO {context.Tables[UpdatesTable]} (tenant_id, agent_id, sequence, conversation_id, occurred_at, payload)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO {context.Tables[UpdatesTable]} (tenant_id, agent_id, sequence, conversation_id, conversation_version, occurred_at, payload)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             """);
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = desk.AgentId.Value });
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = update.Sequence });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = conversationVersion });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = update.OccurredAt });
         insert.Parameters.Add(JsonParameter(ConversationUpdateView.From(update), NpgsqlDbType.Json));
         batch.BatchCommands.Add(insert);

@@ -1,4 +1,5 @@
 using CallControl.Api.Agents;
+using CallControl.Api.Agents.EventStream;
 using CallControl.Api.Auth;
 using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
@@ -7,6 +8,11 @@ using CallControl.Api.Http;
 using CallControl.Api.Media;
 using CallControl.Api.Observability.Metrics;
 using CallControl.Api.Observability.OpenApi;
+using CallControl.Api.Webhooks;
+using CallControl.Api.Webhooks.Delivery;
+using CallControl.Api.Webhooks.Fanout;
+using CallControl.Api.Webhooks.Sending;
+using CallControl.Api.Webhooks.Subscriptions;
 
 namespace CallControl.Api.Hosting;
 
@@ -27,6 +33,13 @@ public static class CallControlServices
         builder.Services.AddSingleton<ConversationCommandService>();
         builder.Services.AddSingleton<ConversationQueries>();
         builder.Services.AddSingleton<AgentRepository>();
+        builder.Services.AddAgentEventStream(builder.Configuration);
+        builder.Services.AddWebhookDestinationsAndSigning(builder.Configuration);
+        builder.Services.Configure<WebhookSendingOptions>(builder.Configuration.GetSection(WebhookSendingOptions.SectionName));
+        builder.Services.AddSingleton<WebhookSubscriptionStore>();
+        builder.Services.AddSingleton<WebhookDeliverySignal>();
+        builder.Services.AddEventSubscription<WebhookFanout>();
+        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.AddCallControlMessaging();
         builder.Services.AddCallControlHealth();
         builder.Services.AddCallControlMetrics();
@@ -42,7 +55,9 @@ public static class CallControlServices
         app.MapCallControlMetrics();
         app.MapCallControlOpenApi();
         app.MapAgentEndpoints();
+        app.MapAgentEventStream();
         app.MapConversationEndpoints();
+        app.MapWebhookEndpoints();
         return app;
     }
 }

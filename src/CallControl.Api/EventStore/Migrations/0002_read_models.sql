@@ -44,10 +44,14 @@ CREATE TABLE agent_desk_updates (
     agent_id        text        NOT NULL,
     sequence        bigint      NOT NULL,
     conversation_id text        NOT NULL,
+    -- The conversation's version after the append that made this update: links an update to its append.
+    conversation_version bigint NOT NULL,
     occurred_at     timestamptz NOT NULL,
     payload         json        NOT NULL,
     PRIMARY KEY (tenant_id, agent_id, sequence)
 );
+
+CREATE INDEX agent_desk_updates_by_append ON agent_desk_updates (tenant_id, conversation_id, conversation_version);
 
 -- The first response to each Idempotency-Key, replayed for repeats with the same request.
 CREATE TABLE idempotency_records (

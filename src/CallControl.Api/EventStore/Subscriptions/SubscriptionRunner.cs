@@ -19,7 +19,21 @@ public interface IEventSubscription
     Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken);
 }
 
-public sealed record SubscriptionBatch(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IReadOnlyList<StoredEvent> Events);
+public sealed record SubscriptionBatch(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IReadOnlyList<StoredEvent> Events)
+{
+    private List<Action>? _afterCommit;
+
+    /// <summary>Runs <paramref name="action"/> once the batch's transaction has committed (to wake whoever acts on its rows).</summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    internal void Committed()
+    {
+        foreach (var action in _afterCommit ?? [])
+        {
+            action();
+        }
+    }
+}
 
 /// <summary>Limits of a subscription runner; every one explicit.</summary>
 public sealed class SubscriptionOptions
@@ -250,7 +264,8 @@ public sealed class SubscriptionRunner : BackgroundService
             return 0;
         }
 
-        await _subscription.HandleAsync(new SubscriptionBatch(connection, transaction, events), cancellationToken);
+        var batch = new SubscriptionBatch(connection, transaction, events);
+        await _subscription.HandleAsync(batch, cancellationToken);
 
         var next = events[^1].Position;
         await using (var advance = new NpgsqlCommand(
@@ -274,6 +289,7 @@ public sealed class SubscriptionRunner : BackgroundService
 
         await transaction.CommitAsync(cancellationToken);
         _checkpoint = next;
+        batch.Committed();
         return events.Count;
     }
 

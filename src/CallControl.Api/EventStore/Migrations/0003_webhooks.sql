@@ -1,0 +1,37 @@
+-- Webhook subscriptions of a tenant. The secret is kept to sign deliveries; it is shown once, at creation.
+CREATE TABLE webhook_subscriptions (
+    tenant_id  text        NOT NULL,
+    id         text        NOT NULL,
+    url        text        NOT NULL,
+    events     text[]      NOT NULL,
+    agent_ids  text[],
+    secret     text        NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    deleted_at timestamptz,
+    PRIMARY KEY (tenant_id, id)
+);
+
+-- One row per message per subscription. lane orders delivery: a later message of a lane waits until
+-- the earlier one was delivered or died. message_id is the stable webhook-id (the receivers' dedupe key).
+CREATE TABLE webhook_deliveries (
+    id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id       text        NOT NULL,
+    subscription_id text        NOT NULL,
+    message_id      text        NOT NULL,
+    event_type      text        NOT NULL,
+    lane            text        NOT NULL,
+    payload         text        NOT NULL,
+    status          text        NOT NULL DEFAULT 'pending',
+    attempts        int         NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    leased_until    timestamptz,
+    last_status     int,
+    last_error      text,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    window_start    timestamptz NOT NULL DEFAULT now(),
+    delivered_at    timestamptz,
+    CONSTRAINT webhook_deliveries_once UNIQUE (subscription_id, message_id)
+);
+
+CREATE INDEX webhook_deliveries_open_lanes ON webhook_deliveries (subscription_id, lane, id) WHERE status IN ('pending', 'failed');
+CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (tenant_id, subscription_id, id);

@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using CallControl.Api.Conversations;
+using CallControl.Api.EventStore;
+using CallControl.Api.Webhooks.Subscriptions;
+using Npgsql;
+
+namespace CallControl.Api.Webhooks.Fanout;
+
+/// <summary>
+/// Turns the log into webhook deliveries: for each append, the contract's event messages for the
+/// conversation's subscribers (one lane per conversation) and each affected agent's conversationUpdate (one
+/// lane per agent, from the desk updates the append made). Rows are written with the subscription's
+/// checkpoint, so each message is queued exactly once whatever restarts.
+/// </summary>
+public sealed class WebhookFanout : IEventSubscription
+{
+    private static readonly HashSet<string> ConversationEventTypes = [.. ConversationEventSerializer.TypeNames];
+    private readonly WebhookDeliverySignal _signal;
+
+    public WebhookFanout(WebhookDeliverySignal signal) => _signal = signal;
+
+    public string Name => "webhook-fanout";
+
+    public async Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken)
+    {
+        var events = batch.Events.Where(e => ConversationEventTypes.Contains(e.Type)).ToList();
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var subscriptions = await WebhookSubscriptionStore.ForTenantsAsync(
+            batch.Connection, batch.Transaction, [.. events.Select(e => e.TenantId).Distinct()], cancellationToken);
+        var deliveries = new List<NewDelivery>();
+        foreach (var append in Appends(events))
+        {
+            var tenantSubscriptions = subscriptions[append[0].TenantId].ToList();
+            if (tenantSubscriptions.Count > 0)
+            {
+                await FanOutAsync(batch, append, tenantSubscriptions, deliveries, cancellationToken);
+            }
+        }
+
+        if (deliveries.Count > 0)
+        {
+            await InsertAsync(batch, deliveries, cancellationToken);
+            batch.AfterCommit(_signal.Notify);
+        }
+    }
+
+    /// <summary>Groups events by append: one transaction's events of one stream.</summary>
+    private static IEnumerable<List<StoredEvent>> Appends(List<StoredEvent> events)
+    {
+        var start = 0;
+        while (start < events.Count)
+        {
+            var end = start + 1;
+            while (end < events.Count && events[end].TxId == events[start].TxId && events[end].StreamId == events[start].StreamId
+                && events[end].TenantId == events[start].TenantId)
+            {
+                end++;
+            }
+
+            yield return events.GetRange(start, end - start);
+            start = end;
+        }
+    }
+
+    private static async Task FanOutAsync(
+        SubscriptionBatch batch, List<StoredEvent> append, List<WebhookSubscription> subscriptions, List<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var tenant = append[0].TenantId;
+        var conversationId = append[0].StreamId;
+        IReadOnlyList<string> agents = subscriptions.Any(s => s.AgentIds is not null)
+            ? await AgentsOfAsync(batch, tenant, conversationId, cancellationToken)
+            : [];
+
+        foreach (var stored in append)
+        {
+            if (WebhookEventTypes.Of(ConversationEventSerializer.Deserialize(stored)) is not { } kind)
+            {
+                continue;
+            }
+
+            string? payload = null;
+            foreach (var subscription in subscriptions.Where(s => s.Wants(kind.Type) && s.Covers(agents)))
+            {
+                payload ??= EventPayload(stored, kind.Type, kind.Participant?.Value);
+                deliveries.Add(new NewDelivery(tenant, subscription.Id, "evt_" + stored.Id.ToString("N"), kind.Type, "conversation:" + conversationId, payload));
+            }
+        }
+
+        if (!subscriptions.Any(s => s.Wants(WebhookEventTypes.ConversationUpdate)))
+        {
+            return;
+        }
+
+        await using var updates = new NpgsqlCommand(
+            "SELECT agent_id, sequence, payload FROM agent_desk_updates WHERE tenant_id = $1 AND conversation_id = $2 AND conversation_version = $3 ORDER BY agent_id",
+            batch.Connection,
+            batch.Transaction);
+        updates.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        updates.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        updates.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append[^1].Version });
+        await using var reader = await updates.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var agent = reader.GetString(0);
+            var messageId = $"cu_{agent}_{reader.GetInt64(1)}";
+            foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEventTypes.ConversationUpdate) && s.Covers([agent])))
+            {
+                deliveries.Add(new NewDelivery(tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + agent, reader.GetString(2)));
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> AgentsOfAsync(SubscriptionBatch batch, string tenant, string conversationId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT agent_ids FROM conversations WHERE tenant_id = $1 AND id = $2", batch.Connection, batch.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
+        return await command.ExecuteScalarAsync(cancellationToken) as string[] ?? [];
+    }
+
+    /// <summary>The contract's event payload: <c>{type, conversationId, version, occurredAt, participantId?, data}</c>.</summary>
+    private static string EventPayload(StoredEvent stored, string type, string? participantId)
+    {
+        using var data = JsonDocument.Parse(stored.Data);
+        var occurredAt = data.RootElement.TryGetProperty("at", out var at) ? at.GetString() : stored.CreatedAt.ToString("O");
+        var buffer = new ArrayBufferWriter<byte>(stored.Data.Length + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", type);
+            writer.WriteString("conversationId", stored.StreamId);
+            writer.WriteNumber("version", stored.Version);
+            writer.WriteString("occurredAt", occurredAt);
+            if (participantId is not null)
+            {
+                writer.WriteString("participantId", participantId);
+            }
+
+            writer.WritePropertyName("data");
+            data.RootElement.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static async Task InsertAsync(SubscriptionBatch batch, List<NewDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+            ON CONFLICT (subscription_id, message_id) DO NOTHING
+            """, batch.Connection, batch.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.TenantId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.SubscriptionId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.MessageId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.EventType)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Lane)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Payload)] });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed record NewDelivery(string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string Payload);
+}
+
+/// <summary>Wakes this process's delivery worker when new deliveries committed.</summary>
+public sealed class WebhookDeliverySignal
+{
+    private readonly object _gate = new();
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Notify()
+    {
+        TaskCompletionSource fired;
+        lock (_gate)
+        {
+            fired = _next;
+            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        fired.TrySetResult();
+    }
+
+    public Task Next()
+    {
+        lock (_gate)
+        {
+            return _next.Task;
+        }
+    }
+}
