@@ -1,11 +1,13 @@
 using CallControl.Bench.Api;
 using CallControl.Bench.EventStore;
+using CallControl.Bench.Webhooks;
 
 // Benchmarks print their figures; the last line of each is the one the issue tracker quotes.
 return args.FirstOrDefault() switch
 {
     "eventstore" => await EventStoreBenchmark.RunAsync(),
     "api" => await ApiBenchmark.RunAsync(),
+    "webhooks" => await WebhookBenchmark.RunAsync(),
     _ => Usage(),
 };
 
@@ -14,5 +16,6 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CallControl.Bench -- <benchmark>");
     Console.Error.WriteLine("  eventstore   appends vs pgbench-equivalent SQL, and subscription catch-up");
     Console.Error.WriteLine("  api          hold/resume/mute commands over HTTP vs a trivial endpoint of the same host");
+    Console.Error.WriteLine("  webhooks     conversationUpdate deliveries to 10 loopback receivers: rate, latency, loss, order");
     return 2;
 }

@@ -38,8 +38,8 @@ public sealed record CommandAccepted(string CommandId, string ConversationId, lo
 /// </summary>
 public sealed class ConversationCommandService
 {
-    /// <summary>Lost races retried before giving up (each one means another command got in first).</summary>
-    public const int MaxAttempts = 10;
+    /// <summary>Lost races retried (after a short random pause) before answering 503 <c>busy</c>.</summary>
+    public const int MaxAttempts = 25;
 
     private readonly PostgresEventStore _store;
     private readonly ConversationStates _states;
@@ -124,12 +124,12 @@ public sealed class ConversationCommandService
             var command = build(_time.GetUtcNow());
             if (loaded.State is Conversation.NotStarted && !IsStart(command))
             {
-                return NotFound(conversationId);
+                return await FinalAsync(options, NotFound(conversationId), cancellationToken);
             }
 
             if (options.IfMatch is { } expected && expected != loaded.Version)
             {
-                return Problem(Problems.VersionMismatch(expected, loaded.Version));
+                return await FinalAsync(options, Problem(Problems.VersionMismatch(expected, loaded.Version)), cancellationToken);
             }
 
             IReadOnlyList<ConversationEvent> events;
@@ -139,15 +139,16 @@ public sealed class ConversationCommandService
             }
             catch (ConversationRuleViolation violation)
             {
-                return Problem(violation.Code == RuleViolationCode.NotFound
-                    ? Problems.NotFound(violation.Detail)
-                    : Problems.InvalidState(violation.Detail));
+                return await FinalAsync(
+                    options,
+                    Problem(violation.Code == RuleViolationCode.NotFound ? Problems.NotFound(violation.Detail) : Problems.InvalidState(violation.Detail)),
+                    cancellationToken);
             }
 
             if (events.Count == 0)
             {
                 var unchanged = CommandResponse.Json(StatusCodes.Status200OK, ConversationView.From((Conversation.Started)loaded.State, loaded.Version));
-                return options.Idempotency is { } key ? await _idempotency.SaveAsync(options.TenantId, key, unchanged, cancellationToken) : unchanged;
+                return await FinalAsync(options, unchanged, cancellationToken);
             }
 
             var after = (Conversation.Started)ConversationDecider.Fold(loaded.State, events);
@@ -175,11 +176,17 @@ public sealed class ConversationCommandService
             }
             catch (StreamConcurrencyException conflict) when (options.IfMatch is not null)
             {
-                return Problem(Problems.VersionMismatch(options.IfMatch.Value, conflict.Actual));
+                return await FinalAsync(options, Problem(Problems.VersionMismatch(options.IfMatch.Value, conflict.Actual)), cancellationToken);
             }
             catch (StreamConcurrencyException) when (attempt < MaxAttempts)
             {
+                // Another command got in first: spread the retries so the racers do not collide again at once.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + (attempt * 4))), cancellationToken);
                 continue;
+            }
+            catch (StreamConcurrencyException)
+            {
+                return Problem(Problems.Busy(conversationId, MaxAttempts));
             }
             catch (IdempotencyKeyTakenException)
             {
@@ -188,11 +195,28 @@ public sealed class ConversationCommandService
                     ?? throw new InvalidOperationException("An idempotency record vanished while it was being read.");
             }
 
-            return options.Wait is { } wait && response.Status == StatusCodes.Status202Accepted
-                ? await WaitForMediaAsync(options.TenantId, conversationId, command.At, version, wait, response, cancellationToken)
-                : response;
+            if (options.Wait is not { } wait || response.Status != StatusCodes.Status202Accepted)
+            {
+                return response;
+            }
+
+            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command.At, version, wait, response, cancellationToken);
+            if (options.Idempotency is { } waitedKey && !ReferenceEquals(answered, response))
+            {
+                // A repeat of this request answers as this one finally did, not with the interim 202.
+                await _idempotency.ReplaceAsync(options.TenantId, waitedKey, answered, cancellationToken);
+            }
+
+            return answered;
         }
     }
+
+    /// <summary>
+    /// Binds a response that needed no append (a refusal or a no-op) to the request's idempotency key, so a
+    /// repeat answers the same even after the state has changed.
+    /// </summary>
+    private async Task<CommandResponse> FinalAsync(CommandOptions options, CommandResponse response, CancellationToken cancellationToken) =>
+        options.Idempotency is { } key ? await _idempotency.SaveAsync(options.TenantId, key, response, cancellationToken) : response;
 
     /// <summary>The conversation's latest committed state.</summary>
     public async Task<LoadedConversation> LoadAsync(string tenantId, string conversationId, CancellationToken cancellationToken)

@@ -5,7 +5,9 @@ using Npgsql;
 namespace CallControl.Api.Conversations;
 
 /// <summary>One page of conversations, newest first; <c>next</c> is the <c>after</c> cursor of the following page.</summary>
-public sealed record ConversationPage(IReadOnlyList<JsonElement> Items, string? Next);
+public sealed record ConversationPage(
+    IReadOnlyList<JsonElement> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>One entry of a conversation's history (the audit log).</summary>
 public sealed record HistoryEntry(long Version, string Type, DateTimeOffset OccurredAt, JsonElement Data, string? CausationId, string? CommandId);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CallControl.Domain;
 using CallControl.Domain.Agents;
 using CallControl.Domain.Conversations;
@@ -83,7 +84,11 @@ public sealed record DeskItemView(string ConversationId, long Version, Conversat
 }
 
 /// <summary>The agent's desk now (GET /agents/{id}/conversations): a conversationUpdate without added/removed.</summary>
-public sealed record DeskSnapshotView(string AgentId, long Sequence, string? ActiveConversationId, IReadOnlyList<DeskItemView> Current);
+public sealed record DeskSnapshotView(
+    string AgentId,
+    long Sequence,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ActiveConversationId,
+    IReadOnlyList<DeskItemView> Current);
 
 /// <summary>The <c>conversationUpdate</c> payload sent to agent desktops.</summary>
 public sealed record ConversationUpdateView(
@@ -91,7 +96,7 @@ public sealed record ConversationUpdateView(
     string AgentId,
     long Sequence,
     DateTimeOffset OccurredAt,
-    string? ActiveConversationId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ActiveConversationId,
     IReadOnlyList<DeskItemView> Current,
     IReadOnlyList<DeskItemView> Added,
     IReadOnlyList<DeskItemView> Removed)

@@ -100,6 +100,20 @@ public sealed class IdempotencyRecords
         }
     }
 
+    /// <summary>Replaces the response bound to a key this service bound earlier (a waited command's final answer).</summary>
+    public async Task ReplaceAsync(string tenantId, IdempotencyRequest request, CommandResponse response, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "UPDATE idempotency_records SET status = $3, body = $4, location = $5 WHERE tenant_id = $1 AND key = $2 AND request_hash = $6");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.Key });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = response.Status });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = response.Body });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = response.Location, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = request.RequestHash });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Forgets keys older than <see cref="Retention"/>; returns how many.</summary>
     public async Task<int> ExpireAsync(CancellationToken cancellationToken)
     {

@@ -22,12 +22,9 @@ public static class CommandHeaders
 
         if (request.Headers.IfMatch.Count > 0)
         {
-            var raw = request.Headers.IfMatch.ToString().Trim();
-            var value = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
-            if (value.Length < 3 || value[0] != '"' || value[^1] != '"'
-                || !long.TryParse(value.AsSpan(1, value.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (!TryReadIfMatch(request.Headers.IfMatch.ToString().Trim(), out var version))
             {
-                problem = Problems.Validation("If-Match", "If-Match must be a conversation version in quotes, e.g. \"6\".");
+                problem = Problems.Validation("If-Match", "If-Match must be a conversation version in quotes, e.g. \"6\", or *.");
                 return false;
             }
 
@@ -56,6 +53,26 @@ public static class CommandHeaders
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>A quoted version (weak tags accepted), or <c>*</c>: any version will do (RFC 9110), which leaves <paramref name="version"/> null.</summary>
+    private static bool TryReadIfMatch(string raw, out long? version)
+    {
+        version = null;
+        if (raw == "*")
+        {
+            return true;
+        }
+
+        var value = raw.StartsWith("W/", StringComparison.Ordinal) ? raw[2..] : raw;
+        if (value.Length < 3 || value[0] != '"' || value[^1] != '"'
+            || !long.TryParse(value.AsSpan(1, value.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        version = parsed;
         return true;
     }
 

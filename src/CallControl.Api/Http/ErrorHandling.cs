@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace CallControl.Api.Http;
@@ -7,7 +9,7 @@ namespace CallControl.Api.Http;
 /// Bad input never reaches a handler as an exception and never answers 500: unreadable JSON and wrong types
 /// are 400 <c>validation</c> naming the field, bodies over <see cref="MaxBodyBytes"/> are 413.
 /// </summary>
-public static class ErrorHandling
+public static partial class ErrorHandling
 {
     public const long MaxBodyBytes = 64 * 1024;
 
@@ -19,6 +21,8 @@ public static class ErrorHandling
         {
             options.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
             options.SerializerOptions.AllowTrailingCommas = false;
+            // Wrong types are errors: "2" is not a number.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         builder.Services.AddProblemDetails();
         return builder;
@@ -30,6 +34,12 @@ public static class ErrorHandling
             try
             {
                 await next(context);
+
+                // Kestrel's body limit can be answered by the framework before any handler runs: give it the problem body.
+                if (context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+                {
+                    await Problems.PayloadTooLarge(MaxBodyBytes).ExecuteAsync(context);
+                }
             }
             catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
             {
@@ -47,14 +57,23 @@ public static class ErrorHandling
             }
         });
 
-    private static string FieldOf(BadHttpRequestException ex) =>
-        ex.InnerException is JsonException { Path: { Length: > 2 } path } ? path.TrimStart('$', '.') : "body";
+    private static string FieldOf(BadHttpRequestException ex) => ex.InnerException switch
+    {
+        JsonException { Path: { Length: > 2 } path } => path.TrimStart('$', '.'),
+        _ when BoundParameter().Match(ex.Message) is { Success: true } bound => bound.Groups[1].Value,
+        _ => "body",
+    };
 
     private static string MessageOf(BadHttpRequestException ex) => ex.InnerException switch
     {
+        _ when BoundParameter().IsMatch(ex.Message) => "The value is not of the expected type.",
         JsonException { Path: { Length: > 2 } } => "The value is missing, malformed or of the wrong type.",
         JsonException => "The body is not valid JSON.",
         _ when ex.StatusCode == StatusCodes.Status415UnsupportedMediaType => "The body must be application/json.",
         _ => "The body is missing or is not valid JSON.",
     };
+
+    // The framework names a query or route value it could not convert: Failed to bind parameter "int? limit" from "ten".
+    [GeneratedRegex("""Failed to bind parameter "(?:[^"]* )?([A-Za-z0-9_]+)" from""", RegexOptions.CultureInvariant)]
+    private static partial Regex BoundParameter();
 }

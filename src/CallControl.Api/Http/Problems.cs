@@ -37,6 +37,11 @@ public static class Problems
     public static ProblemHttpResult MediaFailure(string detail) =>
         Create(StatusCodes.Status502BadGateway, "media-failure", "The media layer could not carry out the command.", detail);
 
+    /// <summary>An extension of the contract: the conversation changed under the command too often to get a word in.</summary>
+    public static ProblemHttpResult Busy(string conversationId, int attempts) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "busy", "The conversation is too busy right now.",
+            $"Conversation {conversationId} changed under this command {attempts} times in a row; send it again.");
+
     public static ProblemHttpResult PayloadTooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "The request body is too large.", $"Bodies are limited to {limit} bytes.");
 

@@ -99,6 +99,12 @@ public sealed class MediaFactConsumer :
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["ConversationId"] = conversationId, ["MessageId"] = context.MessageId?.ToString() ?? "-" });
         var response = await _commands.ExecuteAsync(
             conversationId, new CommandOptions(tenantId, "media:" + workerId), _ => fact, cancellationToken: context.CancellationToken);
+        if (response.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Lost every race on a very busy conversation: a fact is never dropped for that, the bus retries it.
+            throw new ConversationBusyException($"{fact.GetType().Name} on conversation {conversationId} lost every append race; retrying");
+        }
+
         if (response.Status == StatusCodes.Status404NotFound)
         {
             _logger.LogWarning("Dropped {Fact} from worker {WorkerId}: {Problem}", fact.GetType().Name, workerId, response.Body);
@@ -107,5 +113,23 @@ public sealed class MediaFactConsumer :
         {
             _logger.LogInformation("{Fact} from worker {WorkerId} decided nothing: {Problem}", fact.GetType().Name, workerId, response.Body);
         }
+    }
+}
+
+/// <summary>A media fact could not be appended because the conversation kept changing under it.</summary>
+public sealed class ConversationBusyException : Exception
+{
+    public ConversationBusyException()
+    {
+    }
+
+    public ConversationBusyException(string message)
+        : base(message)
+    {
+    }
+
+    public ConversationBusyException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

@@ -21,6 +21,11 @@ public static class ProblemTypes
     public static readonly ProblemType IdempotencyConflict = new("idempotency-conflict", 422, "Idempotency key reused with another body");
     public static readonly ProblemType MediaFailure = new("media-failure", 502, "The media layer could not carry out the change");
 
+    // Extensions of the contract: the service is there but cannot take this request now; both send Retry-After or say to retry.
+    public static readonly ProblemType Busy = new("busy", 503, "The conversation changed under the command too often");
+    public static readonly ProblemType Unavailable = new("unavailable", 503, "The service has no room for this request now");
+    public static readonly ProblemType Internal = new("internal", 500, "Something went wrong on our side");
+
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         Validation,
@@ -32,5 +37,8 @@ public static class ProblemTypes
         PayloadTooLarge,
         IdempotencyConflict,
         MediaFailure,
+        Busy,
+        Unavailable,
+        Internal,
     ];
 }

@@ -11,6 +11,7 @@ namespace CallControl.Api.Tests.Observability.OpenApi;
 public sealed class OpenApiDocumentTests
 {
     // Written out rather than taken from ProblemTypes, so a change there has to be a change of contract.
+    // The contract's nine, plus the documented extensions busy, unavailable and internal.
     private static readonly string[] ContractProblemTypes =
     [
         "urn:callcontrol:problem:validation",
@@ -22,6 +23,9 @@ public sealed class OpenApiDocumentTests
         "urn:callcontrol:problem:unauthorized",
         "urn:callcontrol:problem:forbidden",
         "urn:callcontrol:problem:payload-too-large",
+        "urn:callcontrol:problem:busy",
+        "urn:callcontrol:problem:unavailable",
+        "urn:callcontrol:problem:internal",
     ];
 
     [Fact]

@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallControl.Api.Conversations;
+using CallControl.Api.Hosting;
+using CallControl.Api.LocalPostgres;
+using CallControl.Domain.Conversations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallControl.Bench;
+
+/// <summary>One connected conversation of the benchmark: its id, its customer's leg and its agent.</summary>
+public sealed record BenchConversation(string ConversationId, string CustomerLeg, string AgentId);
+
+/// <summary>
+/// The service as it runs in production (durable commits, API keys) on loopback over a private cluster,
+/// hosted in the benchmark's process so that media facts can be driven as the worker will drive them.
+/// </summary>
+public sealed class BenchHost : IAsyncDisposable
+{
+    public const string Key = "bench-key";
+    public const string Tenant = "bench";
+
+    private readonly LocalPostgresCluster _cluster;
+    private readonly WebApplication _app;
+
+    private BenchHost(LocalPostgresCluster cluster, WebApplication app)
+    {
+        _cluster = cluster;
+        _app = app;
+        BaseAddress = new Uri(app.Urls.First());
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public int DatabasePort => _cluster.Port;
+
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<WebApplication>? map = null)
+    {
+        var options = new LocalPostgresOptions
+        {
+            DataDirectory = Path.Combine(Path.GetTempPath(), $"callcontrol-bench-{Guid.NewGuid():N}"),
+            DeleteOnStop = true,
+            Settings = { ["synchronous_commit"] = "on", ["max_connections"] = "200" },
+        };
+        var cluster = await LocalPostgresCluster.StartAsync(options, NullLogger.Instance);
+        var builder = WebApplication.CreateBuilder();
+        builder.Environment.EnvironmentName = "Production";
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Auth:ApiKeys:0:Key"] = Key;
+        builder.Configuration["Auth:ApiKeys:0:Name"] = "bench";
+        builder.Configuration["Auth:ApiKeys:0:Tenant"] = Tenant;
+        builder.Configuration["Auth:ApiKeys:0:Scopes:0"] = "calls";
+        builder.Configuration["Auth:ApiKeys:0:Scopes:1"] = "agents";
+        builder.Configuration["Auth:ApiKeys:0:Scopes:2"] = "webhooks";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.Configuration[key] = value;
+        }
+
+        builder.AddCallControl(cluster.ConnectionString);
+        var app = builder.Build();
+        app.MapCallControl();
+        map?.Invoke(app);
+        await app.StartAsync();
+        var host = new BenchHost(cluster, app);
+        Console.WriteLine($"host: {host.BaseAddress}, cluster 127.0.0.1:{cluster.Port}, synchronous_commit=on");
+        return host;
+    }
+
+    /// <summary>A client with the benchmark's key and one connection (a client is one caller).</summary>
+    public HttpClient NewClient()
+    {
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return client;
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> conversations, each with its own agent, both legs answered (facts driven as the
+    /// media worker will drive them).
+    /// </summary>
+    public async Task<List<BenchConversation>> ConnectedConversationsAsync(HttpClient client, int count)
+    {
+        var service = Services.GetRequiredService<ConversationCommandService>();
+        var media = new CommandOptions(Tenant, "bench-media");
+        var created = new List<BenchConversation>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, ct) =>
+        {
+            var agentId = $"agent-{n}";
+            (await client.PutAsJsonAsync($"/api/v1/agents/{agentId}", new { displayName = agentId, station = new { uri = $"sip:{agentId}@127.0.0.1:5070" } }, ct))
+                .EnsureSuccessStatusCode();
+            using var response = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = "+15551234567" }, ct);
+            response.EnsureSuccessStatusCode();
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var id = body.RootElement.GetProperty("id").GetString()!;
+            var agent = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
+            await service.ExecuteAsync(id, media, at => new ConversationCommand.ConfirmLegAnswered(new ParticipantId(agent), at), cancellationToken: ct);
+            var state = (Conversation.Started)(await service.LoadAsync(Tenant, id, ct)).State;
+            var customer = state.Participants.Single(p => p.Role == ParticipantRole.Customer).Id;
+            await service.ExecuteAsync(id, media, at => new ConversationCommand.ConfirmLegAnswered(customer, at), cancellationToken: ct);
+            lock (created)
+            {
+                created.Add(new BenchConversation(id, customer.Value, agentId));
+            }
+        });
+        return created;
+    }
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _cluster.DisposeAsync();
+    }
+}
