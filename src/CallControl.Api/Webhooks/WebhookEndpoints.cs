@@ -155,15 +155,26 @@ public static class WebhookEndpoints
             return NotFound(webhookId);
         }
 
+        // The message goes back to its lane, first in line if it is older than the lane's head.
         await using var command = dataSource.CreateCommand("""
-            UPDATE webhook_deliveries
-            SET status = 'pending', next_attempt_at = now(), window_start = now(), leased_until = NULL
-            WHERE tenant_id = $1 AND subscription_id = $2 AND id = $3
+            WITH again AS (
+                UPDATE webhook_deliveries
+                SET status = 'pending', next_attempt_at = now(), window_start = now()
+                WHERE tenant_id = $1 AND subscription_id = $2 AND id = $3
+                RETURNING id, subscription_id, lane)
+            , lane AS (
+                INSERT INTO webhook_lanes (subscription_id, lane, head_id, next_attempt_at)
+                SELECT subscription_id, lane, id, now() FROM again
+                ON CONFLICT (subscription_id, lane) DO UPDATE SET
+                    head_id = least(coalesce(webhook_lanes.head_id, excluded.head_id), excluded.head_id),
+                    next_attempt_at = CASE WHEN webhook_lanes.head_id IS NULL OR excluded.head_id < webhook_lanes.head_id
+                        THEN now() ELSE webhook_lanes.next_attempt_at END)
+            SELECT count(*) FROM again
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = webhookId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = deliveryId });
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long found || found == 0)
         {
             return Problems.NotFound($"Delivery {deliveryId} of webhook {webhookId} was not found.");
         }

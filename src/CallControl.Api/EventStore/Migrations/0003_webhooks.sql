@@ -24,7 +24,6 @@ CREATE TABLE webhook_deliveries (
     status          text        NOT NULL DEFAULT 'pending',
     attempts        int         NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
-    leased_until    timestamptz,
     last_status     int,
     last_error      text,
     created_at      timestamptz NOT NULL DEFAULT now(),
@@ -35,3 +34,16 @@ CREATE TABLE webhook_deliveries (
 
 CREATE INDEX webhook_deliveries_open_lanes ON webhook_deliveries (subscription_id, lane, id) WHERE status IN ('pending', 'failed');
 CREATE INDEX webhook_deliveries_by_subscription ON webhook_deliveries (tenant_id, subscription_id, id);
+
+-- Each lane's head: its oldest message not yet delivered or dead (null while the lane is idle), when it is
+-- due, and the lease of the instance sending it. Senders claim lanes here instead of scanning messages.
+CREATE TABLE webhook_lanes (
+    subscription_id text        NOT NULL,
+    lane            text        NOT NULL,
+    head_id         bigint,
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    leased_until    timestamptz,
+    PRIMARY KEY (subscription_id, lane)
+);
+
+CREATE INDEX webhook_lanes_due ON webhook_lanes (next_attempt_at) WHERE head_id IS NOT NULL;

@@ -152,10 +152,21 @@ public sealed class WebhookFanout : IEventSubscription
 
     private static async Task InsertAsync(SubscriptionBatch batch, List<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
+        // An idle lane gets its new oldest message as head; a busy lane keeps its head, whose successors follow it.
         await using var command = new NpgsqlCommand("""
-            INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-            ON CONFLICT (subscription_id, message_id) DO NOTHING
+            WITH inserted AS (
+                INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                ON CONFLICT (subscription_id, message_id) DO NOTHING
+                RETURNING id, subscription_id, lane),
+            heads AS (
+                SELECT subscription_id, lane, min(id) AS id FROM inserted GROUP BY subscription_id, lane)
+            INSERT INTO webhook_lanes (subscription_id, lane, head_id, next_attempt_at)
+            SELECT subscription_id, lane, id, now() FROM heads
+            ORDER BY subscription_id, lane
+            ON CONFLICT (subscription_id, lane) DO UPDATE SET
+                head_id = coalesce(webhook_lanes.head_id, excluded.head_id),
+                next_attempt_at = CASE WHEN webhook_lanes.head_id IS NULL THEN now() ELSE webhook_lanes.next_attempt_at END
             """, batch.Connection, batch.Transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.TenantId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.SubscriptionId)] });
