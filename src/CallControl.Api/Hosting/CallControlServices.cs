@@ -53,6 +53,12 @@ public static class CallControlServices
         app.UseCallControlAuth();
         app.MapCallControlHealth();
         app.MapCallControlMetrics();
+        var metrics = app.Services.GetRequiredService<CallControlMetrics>();
+        foreach (var runner in app.Services.GetServices<IHostedService>().OfType<SubscriptionRunner>())
+        {
+            metrics.ReportSubscriptionLag(runner.Name, () => runner.LagSeconds);
+        }
+
         app.MapCallControlOpenApi();
         app.MapAgentEndpoints();
         app.MapAgentEventStream();

@@ -36,5 +36,6 @@ public sealed class ServiceSurfaceTests : IClassFixture<ApiHost>
 
         metrics.ShouldContain("callcontrol_commands_total{command=\"EndConversation\",outcome=\"not-found\"} 1");
         metrics.ShouldContain("callcontrol_command_duration_seconds_count{command=\"EndConversation\"} 1");
+        metrics.ShouldContain("callcontrol_subscription_lag_seconds{subscription=\"webhook-fanout\"}");
     }
 }

@@ -76,6 +76,7 @@ public sealed class SubscriptionRunner : BackgroundService
     private readonly ILogger _logger;
     private LogPosition _checkpoint;
     private int _isLeader;
+    private long _newestHandledTicks;
 
     public SubscriptionRunner(NpgsqlDataSource dataSource, IEventSubscription subscription, EventLogSignal signal, SubscriptionOptions options, ILogger<SubscriptionRunner> logger)
     {
@@ -93,6 +94,19 @@ public sealed class SubscriptionRunner : BackgroundService
 
     /// <summary>The last position this runner committed.</summary>
     public LogPosition Checkpoint => _checkpoint;
+
+    /// <summary>
+    /// How far behind the log this runner is: the age of the newest event it handled while events were still
+    /// coming, 0 once a read finds nothing new (or while it is not the runner).
+    /// </summary>
+    public double LagSeconds
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _newestHandledTicks);
+            return ticks == 0 || !IsLeader ? 0 : Math.Max(0, (DateTimeOffset.UtcNow - new DateTimeOffset(ticks, TimeSpan.Zero)).TotalSeconds);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -261,6 +275,7 @@ public sealed class SubscriptionRunner : BackgroundService
 
         if (events.Count == 0)
         {
+            Interlocked.Exchange(ref _newestHandledTicks, 0);
             return 0;
         }
 
@@ -289,6 +304,7 @@ public sealed class SubscriptionRunner : BackgroundService
 
         await transaction.CommitAsync(cancellationToken);
         _checkpoint = next;
+        Interlocked.Exchange(ref _newestHandledTicks, events[^1].CreatedAt.UtcTicks);
         batch.Committed();
         return events.Count;
     }
