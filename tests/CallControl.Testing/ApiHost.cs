@@ -29,8 +29,10 @@ public class ApiHost : IAsyncLifetime
     public const string OtherTenantKey = "test-key-t2-all";
 
     private WebApplicationFactory<CallControl.Api.Hosting.EventStoreDatabase>? _factory;
+    private IReadOnlyDictionary<string, string>? _settings;
+    private bool _ownsDatabase = true;
 
-    public PostgresDatabase Database { get; } = new();
+    public PostgresDatabase Database { get; private set; } = new();
 
     public IServiceProvider Services => Factory.Services;
 
@@ -41,9 +43,21 @@ public class ApiHost : IAsyncLifetime
     /// <summary>Settings a test class adds or overrides (a subclass used as the fixture).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
+    /// <summary>Starts a host over an existing database (e.g. a second instance, or one started after another stopped).</summary>
+    public static async Task<ApiHost> StartAsync(PostgresDatabase database, IReadOnlyDictionary<string, string> settings)
+    {
+        var host = new ApiHost { Database = database, _settings = settings, _ownsDatabase = false };
+        await host.InitializeAsync();
+        return host;
+    }
+
     public async Task InitializeAsync()
     {
-        await Database.InitializeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.InitializeAsync();
+        }
+
         var keys = new (string Key, string Tenant, string[] Scopes)[]
         {
             (Key, "t1", ["calls", "agents", "webhooks"]),
@@ -68,7 +82,7 @@ public class ApiHost : IAsyncLifetime
                 }
             }
 
-            foreach (var (key, value) in Settings)
+            foreach (var (key, value) in _settings ?? Settings)
             {
                 host.UseSetting(key, value);
             }
@@ -100,6 +114,9 @@ public class ApiHost : IAsyncLifetime
             await _factory.DisposeAsync();
         }
 
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -49,6 +49,10 @@ public static class CallControlServices
 
     public static WebApplication MapCallControl(this WebApplication app)
     {
+        // MassTransit logs through a process-wide context; point it at this host's loggers before its bus is
+        // built, or a host started after another one stopped would reach for the stopped host's loggers.
+        MassTransit.LogContext.ConfigureCurrentLogContext(app.Services.GetRequiredService<ILoggerFactory>());
+
         app.UseCallControlErrors();
         app.UseCallControlAuth();
         app.MapCallControlHealth();

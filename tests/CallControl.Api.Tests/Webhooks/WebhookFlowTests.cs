@@ -178,3 +178,64 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
         return (conversationId, customerLeg);
     }
 }
+
+public sealed class WebhookRestartTests : IClassFixture<PostgresDatabase>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly PostgresDatabase _database;
+
+    public WebhookRestartTests(PostgresDatabase database) => _database = database;
+
+    [Fact]
+    public async Task MessagesPendingWhenTheServiceStopsArriveAfterItStartsAgainInOrder()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Webhooks:Destinations:AllowPrivateNetworks"] = "true",
+            ["Webhooks:FirstRetryDelay"] = "00:00:00.100",
+            ["Webhooks:MaxRetryDelay"] = "00:00:00.300",
+            ["Webhooks:PollInterval"] = "00:00:00.100",
+        };
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Down = true;
+
+        var first = await ApiHost.StartAsync(_database, settings);
+        using (var client = first.Client())
+        {
+            (await client.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url, events = new[] { "conversationUpdate" } })).EnsureSuccessStatusCode();
+            (await client.PutAsJsonAsync("/api/v1/agents/wh-r1", new { displayName = "R", station = new { uri = "sip:r@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
+            var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId = "wh-r1", to = "+15551234567" });
+            using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+            var conversationId = body.RootElement.GetProperty("id").GetString()!;
+            var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
+            await first.Services.GetRequiredService<IBus>().Publish(new LegAnswered("t1", conversationId, agentLeg, "worker-1", DateTimeOffset.UtcNow));
+            await WaitForQueuedAsync(2);
+        }
+
+        await first.DisposeAsync();
+        receiver.All.ShouldNotBeEmpty("the receiver refused deliveries while the first instance ran");
+        receiver.Down = false;
+
+        await using var second = await ApiHost.StartAsync(_database, settings);
+        var received = await receiver.WaitForAsync(r => r.Count >= 2, Patience);
+
+        received.Select(m => m.Id).ShouldBe(["cu_wh-r1_1", "cu_wh-r1_2"]);
+        received.Select(m => JsonDocument.Parse(m.Body).RootElement.GetProperty("sequence").GetInt64()).ShouldBe([1L, 2L]);
+    }
+
+    private async Task WaitForQueuedAsync(long count)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            await using var command = _database.DataSource.CreateCommand("SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'");
+            if ((long)(await command.ExecuteScalarAsync())! >= count)
+            {
+                return;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the deliveries were not queued in time");
+            await Task.Delay(50);
+        }
+    }
+}
