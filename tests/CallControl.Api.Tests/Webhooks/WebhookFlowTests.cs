@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CallControl.Domain.Conversations;
+using CallControl.Api.Tests.Http;
 using CallControl.Domain.Media;
 using CallControl.Testing;
 using MassTransit;
@@ -38,7 +38,7 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
         using var client = _host.Client();
         var secret = await SubscribeAsync(client, receiver, ["conversationUpdate", "conversation.started", "participant.connected"], ["wh-a1"]);
 
-        var (conversationId, _) = await ConnectedAsync(client, "wh-a1");
+        var conversationId = (await _host.StartConnectedCallAsync(await _host.PutAgentAsync("wh-a1"))).Id;
 
         var received = await receiver.WaitForAsync(r => r.Count(m => m.Body.Contains("participant.connected", StringComparison.Ordinal)) >= 2, Patience);
         var key = Convert.FromBase64String(secret["whsec_".Length..]);
@@ -71,8 +71,8 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
         await SubscribeAsync(client, receiver, ["conversationUpdate"], ["wh-b1", "wh-b2"]);
         receiver.Fail("cu_wh-b1_2", 3);
 
-        await ConnectedAsync(client, "wh-b1");
-        await ConnectedAsync(client, "wh-b2");
+        await _host.StartConnectedCallAsync(await _host.PutAgentAsync("wh-b1"));
+        await _host.StartConnectedCallAsync(await _host.PutAgentAsync("wh-b2"));
 
         var received = await receiver.WaitForAsync(r => r.Count(m => m.Id.StartsWith("cu_wh-b1_", StringComparison.Ordinal)) >= 3
             && r.Count(m => m.Id.StartsWith("cu_wh-b2_", StringComparison.Ordinal)) >= 3, Patience);
@@ -95,7 +95,7 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
         using var client = _host.Client();
         var subscription = await SubscribeIdAsync(client, receiver, ["conversation.started"]);
 
-        await StartAsync(client, "wh-c1");
+        await _host.StartDialingCallAsync(await _host.PutAgentAsync("wh-c1"));
         var dead = await WaitForDeliveryAsync(client, subscription, "dead");
 
         dead.GetProperty("attempts").GetInt32().ShouldBeGreaterThan(1);
@@ -106,8 +106,6 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
         await receiver.WaitForAsync(r => r.Count >= 1, Patience);
         (await WaitForDeliveryAsync(client, subscription, "delivered")).GetProperty("id").GetInt64().ShouldBe(dead.GetProperty("id").GetInt64());
     }
-
-    private IBus Bus => _host.Services.GetRequiredService<IBus>();
 
     private static async Task<string> SubscribeAsync(HttpClient client, WebhookReceiver receiver, string[] events, string[]? agentIds = null)
     {
@@ -143,39 +141,6 @@ public sealed class WebhookFlowTests : IClassFixture<WebhookHost>
 
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<(string ConversationId, string AgentLeg)> StartAsync(HttpClient client, string agentId)
-    {
-        (await client.PutAsJsonAsync($"/api/v1/agents/{agentId}", new { displayName = agentId, station = new { uri = $"sip:{agentId}@127.0.0.1:5070" } }))
-            .EnsureSuccessStatusCode();
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = "sip:customer@127.0.0.1:5080" });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created);
-        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        return (body.RootElement.GetProperty("id").GetString()!, body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!);
-    }
-
-    /// <summary>Starts a conversation and answers both legs: three desk updates for the agent.</summary>
-    private async Task<(string ConversationId, string CustomerLeg)> ConnectedAsync(HttpClient client, string agentId)
-    {
-        var (conversationId, agentLeg) = await StartAsync(client, agentId);
-        await Bus.Publish(new LegAnswered("t1", conversationId, agentLeg, "worker-1", DateTimeOffset.UtcNow));
-        string? customerLeg = null;
-        var deadline = DateTime.UtcNow + Patience;
-        while (customerLeg is null)
-        {
-            using var conversation = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}"));
-            var participants = conversation.RootElement.GetProperty("participants");
-            customerLeg = participants.GetArrayLength() == 2 ? participants[1].GetProperty("id").GetString() : null;
-            if (customerLeg is null)
-            {
-                DateTime.UtcNow.ShouldBeLessThan(deadline);
-                await Task.Delay(50);
-            }
-        }
-
-        await Bus.Publish(new LegAnswered("t1", conversationId, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        return (conversationId, customerLeg);
     }
 }
 

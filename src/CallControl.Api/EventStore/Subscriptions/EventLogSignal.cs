@@ -8,7 +8,7 @@ namespace CallControl.Api.EventStore;
 public sealed class EventLogSignal
 {
     private readonly object _gate = new();
-    private TaskCompletionSource _appended = NewSource();
+    private readonly AsyncSignal _appended = new();
     private TaskCompletionSource _outbound = NewSource();
 
     /// <summary>Called after an append commits.</summary>
@@ -22,26 +22,10 @@ public sealed class EventLogSignal
     }
 
     /// <summary>Wakes this process's readers without forwarding (a notification that came from elsewhere).</summary>
-    public void NotifyLocal()
-    {
-        TaskCompletionSource fired;
-        lock (_gate)
-        {
-            fired = _appended;
-            _appended = NewSource();
-        }
-
-        fired.TrySetResult();
-    }
+    public void NotifyLocal() => _appended.Notify();
 
     /// <summary>A task that completes at the next append after this call.</summary>
-    public Task NextAppend()
-    {
-        lock (_gate)
-        {
-            return _appended.Task;
-        }
-    }
+    public Task NextAppend() => _appended.Next();
 
     /// <summary>Completes when an append happened since the last call; used by the single cross-process notifier.</summary>
     public async Task WaitForOutboundAsync(CancellationToken cancellationToken)

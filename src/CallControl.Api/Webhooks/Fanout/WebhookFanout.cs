@@ -180,29 +180,5 @@ public sealed class WebhookFanout : IEventSubscription
     private sealed record NewDelivery(string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string Payload);
 }
 
-/// <summary>Wakes this process's delivery worker when new deliveries committed.</summary>
-public sealed class WebhookDeliverySignal
-{
-    private readonly object _gate = new();
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Notify()
-    {
-        TaskCompletionSource fired;
-        lock (_gate)
-        {
-            fired = _next;
-            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        fired.TrySetResult();
-    }
-
-    public Task Next()
-    {
-        lock (_gate)
-        {
-            return _next.Task;
-        }
-    }
-}
+/// <summary>Wakes this process's delivery worker when deliveries were queued or a send finished.</summary>
+public sealed class WebhookDeliverySignal : AsyncSignal;
