@@ -33,18 +33,30 @@ public sealed class WebhookFanout : IEventSubscription
 
         var subscriptions = await WebhookSubscriptionStore.ForTenantsAsync(
             batch.Connection, batch.Transaction, [.. events.Select(e => e.TenantId).Distinct()], cancellationToken);
-        var deliveries = new List<NewDelivery>();
-        foreach (var append in Appends(events))
+        var appends = Appends(events).Where(append => subscriptions[append[0].TenantId].Any()).ToList();
+        if (appends.Count == 0)
         {
-            var tenantSubscriptions = subscriptions[append[0].TenantId].ToList();
-            if (tenantSubscriptions.Count > 0)
-            {
-                await FanOutAsync(batch, append, tenantSubscriptions, deliveries, cancellationToken);
-            }
+            return;
+        }
+
+        var updates = appends.Any(append => subscriptions[append[0].TenantId].Any(s => s.Wants(WebhookEventTypes.ConversationUpdate)))
+            ? await DeskUpdatesAsync(batch, appends, cancellationToken)
+            : Array.Empty<DeskUpdate>().ToLookup(u => (u.TenantId, u.ConversationId, u.ConversationVersion));
+        var deliveries = new List<NewDelivery>();
+        foreach (var append in appends)
+        {
+            await FanOutAsync(batch, append, [.. subscriptions[append[0].TenantId]], updates, deliveries, cancellationToken);
         }
 
         if (deliveries.Count > 0)
         {
+            // Queued messages can be queued again from the log if a crash loses them (the checkpoint goes with
+            // them, and the insert skips what exists), so this commit need not wait for the disk.
+            await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", batch.Connection, batch.Transaction))
+            {
+                await relaxed.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             await InsertAsync(batch, deliveries, cancellationToken);
             batch.AfterCommit(_signal.Notify);
         }
@@ -69,7 +81,12 @@ public sealed class WebhookFanout : IEventSubscription
     }
 
     private static async Task FanOutAsync(
-        SubscriptionBatch batch, List<StoredEvent> append, List<WebhookSubscription> subscriptions, List<NewDelivery> deliveries, CancellationToken cancellationToken)
+        SubscriptionBatch batch,
+        List<StoredEvent> append,
+        List<WebhookSubscription> subscriptions,
+        ILookup<(string Tenant, string Conversation, long Version), DeskUpdate> updates,
+        List<NewDelivery> deliveries,
+        CancellationToken cancellationToken)
     {
         var tenant = append[0].TenantId;
         var conversationId = append[0].StreamId;
@@ -97,23 +114,37 @@ public sealed class WebhookFanout : IEventSubscription
             return;
         }
 
-        await using var updates = new NpgsqlCommand(
-            "SELECT agent_id, sequence, payload FROM agent_desk_updates WHERE tenant_id = $1 AND conversation_id = $2 AND conversation_version = $3 ORDER BY agent_id",
-            batch.Connection,
-            batch.Transaction);
-        updates.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-        updates.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversationId });
-        updates.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append[^1].Version });
-        await using var reader = await updates.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        foreach (var update in updates[(tenant, conversationId, append[^1].Version)])
         {
-            var agent = reader.GetString(0);
-            var messageId = $"cu_{agent}_{reader.GetInt64(1)}";
-            foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEventTypes.ConversationUpdate) && s.Covers([agent])))
+            var messageId = $"cu_{update.AgentId}_{update.Sequence}";
+            foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEventTypes.ConversationUpdate) && s.Covers([update.AgentId])))
             {
-                deliveries.Add(new NewDelivery(tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + agent, reader.GetString(2)));
+                deliveries.Add(new NewDelivery(tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + update.AgentId, update.Payload));
             }
         }
+    }
+
+    /// <summary>The desk updates every append of the batch made, read in one query.</summary>
+    private static async Task<ILookup<(string Tenant, string Conversation, long Version), DeskUpdate>> DeskUpdatesAsync(
+        SubscriptionBatch batch, List<List<StoredEvent>> appends, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT u.tenant_id, u.conversation_id, u.conversation_version, u.agent_id, u.sequence, u.payload
+            FROM unnest($1::text[], $2::text[], $3::bigint[]) AS a(tenant_id, conversation_id, conversation_version)
+            JOIN agent_desk_updates u USING (tenant_id, conversation_id, conversation_version)
+            ORDER BY u.agent_id, u.sequence
+            """, batch.Connection, batch.Transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. appends.Select(a => a[0].TenantId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. appends.Select(a => a[0].StreamId)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. appends.Select(a => a[^1].Version)] });
+        var updates = new List<DeskUpdate>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            updates.Add(new DeskUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+        }
+
+        return updates.ToLookup(u => (u.TenantId, u.ConversationId, u.ConversationVersion));
     }
 
     private static async Task<IReadOnlyList<string>> AgentsOfAsync(SubscriptionBatch batch, string tenant, string conversationId, CancellationToken cancellationToken)
@@ -176,6 +207,8 @@ public sealed class WebhookFanout : IEventSubscription
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Payload)] });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence, string Payload);
 
     private sealed record NewDelivery(string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string Payload);
 }
