@@ -20,7 +20,11 @@ CREATE TABLE webhook_deliveries (
     message_id      text        NOT NULL,
     event_type      text        NOT NULL,
     lane            text        NOT NULL,
-    payload         text        NOT NULL,
+    -- Event messages carry their payload; a conversationUpdate points at its agent's desk update instead,
+    -- which every subscription shares (no copy per subscriber).
+    payload         text,
+    desk_agent_id   text,
+    desk_sequence   bigint,
     status          text        NOT NULL DEFAULT 'pending',
     attempts        int         NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
@@ -29,7 +33,8 @@ CREATE TABLE webhook_deliveries (
     created_at      timestamptz NOT NULL DEFAULT now(),
     window_start    timestamptz NOT NULL DEFAULT now(),
     delivered_at    timestamptz,
-    CONSTRAINT webhook_deliveries_once UNIQUE (subscription_id, message_id)
+    CONSTRAINT webhook_deliveries_once UNIQUE (subscription_id, message_id),
+    CONSTRAINT webhook_deliveries_payload CHECK (payload IS NOT NULL OR (desk_agent_id IS NOT NULL AND desk_sequence IS NOT NULL))
 );
 
 CREATE INDEX webhook_deliveries_open_lanes ON webhook_deliveries (subscription_id, lane, id) WHERE status IN ('pending', 'failed');

@@ -105,7 +105,7 @@ public sealed class WebhookFanout : IEventSubscription
             foreach (var subscription in subscriptions.Where(s => s.Wants(kind.Type) && s.Covers(agents)))
             {
                 payload ??= EventPayload(stored, kind.Type, kind.Participant?.Value);
-                deliveries.Add(new NewDelivery(tenant, subscription.Id, "evt_" + stored.Id.ToString("N"), kind.Type, "conversation:" + conversationId, payload));
+                deliveries.Add(new NewDelivery(tenant, subscription.Id, "evt_" + stored.Id.ToString("N"), kind.Type, "conversation:" + conversationId, payload, null, null));
             }
         }
 
@@ -119,7 +119,8 @@ public sealed class WebhookFanout : IEventSubscription
             var messageId = $"cu_{update.AgentId}_{update.Sequence}";
             foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEventTypes.ConversationUpdate) && s.Covers([update.AgentId])))
             {
-                deliveries.Add(new NewDelivery(tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + update.AgentId, update.Payload));
+                deliveries.Add(new NewDelivery(
+                    tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + update.AgentId, null, update.AgentId, update.Sequence));
             }
         }
     }
@@ -129,7 +130,7 @@ public sealed class WebhookFanout : IEventSubscription
         SubscriptionBatch batch, List<List<StoredEvent>> appends, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT u.tenant_id, u.conversation_id, u.conversation_version, u.agent_id, u.sequence, u.payload
+            SELECT u.tenant_id, u.conversation_id, u.conversation_version, u.agent_id, u.sequence
             FROM unnest($1::text[], $2::text[], $3::bigint[]) AS a(tenant_id, conversation_id, conversation_version)
             JOIN agent_desk_updates u USING (tenant_id, conversation_id, conversation_version)
             ORDER BY u.agent_id, u.sequence
@@ -141,7 +142,7 @@ public sealed class WebhookFanout : IEventSubscription
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            updates.Add(new DeskUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+            updates.Add(new DeskUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4)));
         }
 
         return updates.ToLookup(u => (u.TenantId, u.ConversationId, u.ConversationVersion));
@@ -186,8 +187,8 @@ public sealed class WebhookFanout : IEventSubscription
         // An idle lane gets its new oldest message as head; a busy lane keeps its head, whose successors follow it.
         await using var command = new NpgsqlCommand("""
             WITH inserted AS (
-                INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload, desk_agent_id, desk_sequence)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
                 ON CONFLICT (subscription_id, message_id) DO NOTHING
                 RETURNING id, subscription_id, lane),
             heads AS (
@@ -204,13 +205,16 @@ public sealed class WebhookFanout : IEventSubscription
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.MessageId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.EventType)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Lane)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Payload)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. deliveries.Select(d => d.Payload)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. deliveries.Select(d => d.DeskAgentId)] });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. deliveries.Select(d => d.DeskSequence)] });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence, string Payload);
+    private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence);
 
-    private sealed record NewDelivery(string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string Payload);
+    private sealed record NewDelivery(
+        string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string? Payload, string? DeskAgentId, long? DeskSequence);
 }
 
 /// <summary>Wakes this process's delivery worker when deliveries were queued or a send finished.</summary>

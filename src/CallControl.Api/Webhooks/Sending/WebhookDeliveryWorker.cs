@@ -64,7 +64,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             FROM picked
             WHERE l.subscription_id = picked.subscription_id AND l.lane = picked.lane
             RETURNING l.subscription_id, l.lane, l.head_id)
-        SELECT d.id, d.message_id, d.event_type, d.payload, d.window_start, s.url, s.secret, d.attempts, d.subscription_id, d.lane
+        SELECT d.id, d.message_id, d.event_type, coalesce(d.payload, u.payload::text), d.window_start, s.url, s.secret, d.attempts,
+               d.subscription_id, d.lane
         FROM leased
         CROSS JOIN LATERAL (
             SELECT * FROM webhook_deliveries
@@ -72,6 +73,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             ORDER BY id
             LIMIT $4) d
         JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
+        LEFT JOIN agent_desk_updates u ON u.tenant_id = d.tenant_id AND u.agent_id = d.desk_agent_id AND u.sequence = d.desk_sequence
         ORDER BY d.subscription_id, d.lane, d.id
         """;
 
