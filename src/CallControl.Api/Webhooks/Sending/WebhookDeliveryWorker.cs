@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Threading.Channels;
 using CallControl.Api.Observability.Metrics;
 using CallControl.Api.Webhooks.Delivery;
 using CallControl.Api.Webhooks.Fanout;
@@ -92,16 +93,23 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     // message is sent again, which at-least-once delivery allows. That halves the disk waits per message.
     private const string RelaxedCommit = "SET LOCAL synchronous_commit = off";
 
-    private const string LockLane = "SELECT 1 FROM webhook_lanes WHERE subscription_id = $1 AND lane = $2 FOR UPDATE";
+    private const string LockLanes = """
+        SELECT 1 FROM webhook_lanes l
+        JOIN unnest($1::text[], $2::text[]) AS t(subscription_id, lane) USING (subscription_id, lane)
+        ORDER BY l.subscription_id, l.lane
+        FOR UPDATE OF l
+        """;
 
-    private const string AdvanceLane = """
+    private const string AdvanceLanes = """
         UPDATE webhook_lanes l
-        SET head_id = next.id, next_attempt_at = coalesce(next.next_attempt_at, now()), leased_until = NULL
-        FROM (SELECT (SELECT id FROM webhook_deliveries
-                      WHERE subscription_id = $1 AND lane = $2 AND status IN ('pending', 'failed')
-                      ORDER BY id LIMIT 1) AS id) AS head
-        LEFT JOIN webhook_deliveries next ON next.id = head.id
-        WHERE l.subscription_id = $1 AND l.lane = $2
+        SET head_id = head.id, next_attempt_at = coalesce(head.next_attempt_at, now()), leased_until = NULL
+        FROM unnest($1::text[], $2::text[]) AS t(subscription_id, lane)
+        LEFT JOIN LATERAL (
+            SELECT id, next_attempt_at FROM webhook_deliveries d
+            WHERE d.subscription_id = t.subscription_id AND d.lane = t.lane AND d.status IN ('pending', 'failed')
+            ORDER BY id
+            LIMIT 1) head ON true
+        WHERE l.subscription_id = t.subscription_id AND l.lane = t.lane
         """;
 
     private static readonly TimeSpan ClaimCoalescing = TimeSpan.FromMilliseconds(2);
@@ -115,6 +123,9 @@ public sealed class WebhookDeliveryWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly Dictionary<string, int> _inFlightBySubscription = new(StringComparer.Ordinal);
+
+    // Finished lanes queue their attempts here; one recorder writes whatever has gathered in one transaction.
+    private readonly Channel<List<Attempt>> _outcomes = Channel.CreateUnbounded<List<Attempt>>(new UnboundedChannelOptions { SingleReader = true });
     private int _inFlight;
 
     public WebhookDeliveryWorker(
@@ -139,6 +150,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var recorder = Task.Run(RecordLoopAsync, CancellationToken.None);
         var sends = new HashSet<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -198,6 +210,34 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         await Task.WhenAll(remaining).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _outcomes.Writer.TryComplete();
+        await recorder;
+    }
+
+    /// <summary>Writes finished lanes' attempts, as many as have gathered while the previous write ran.</summary>
+    private async Task RecordLoopAsync()
+    {
+        const int MaxLanesPerWrite = 256;
+        while (await _outcomes.Reader.WaitToReadAsync())
+        {
+            var lanes = new List<List<Attempt>>();
+            while (lanes.Count < MaxLanesPerWrite && _outcomes.Reader.TryRead(out var lane))
+            {
+                lanes.Add(lane);
+            }
+
+            try
+            {
+                await RecordAsync(lanes);
+            }
+            catch (NpgsqlException ex)
+            {
+                // Their leases run out and the lanes are claimed again: the messages are sent at least once.
+                _logger.LogWarning(ex, "Outcomes of {Count} webhook lanes not recorded; they will be sent again after the lease", lanes.Count);
+            }
+
+            _signal.Notify();
+        }
     }
 
     private async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, CancellationToken cancellationToken)
@@ -238,7 +278,7 @@ public sealed class WebhookDeliveryWorker : BackgroundService
 
     /// <summary>
     /// Sends a lane's claimed messages in order, stopping at the first that is not accepted (its successors
-    /// wait for its retry) or when half the lease is used, then records every attempt in one transaction.
+    /// wait for its retry) or when half the lease is used, then hands the attempts to the recorder.
     /// </summary>
     private async Task SendLaneAsync(List<ClaimedDelivery> messages, CancellationToken stoppingToken)
     {
@@ -249,28 +289,30 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         var started = _time.GetTimestamp();
-        var attempts = new List<(ClaimedDelivery Delivery, int? Status, string? Error)>(messages.Count);
+        var attempts = new List<Attempt>(messages.Count);
         try
         {
             foreach (var delivery in messages)
             {
                 var (status, error) = await PostAsync(delivery, stoppingToken);
-                attempts.Add((delivery, status, error));
+                attempts.Add(new Attempt(delivery, status, error));
                 if (error is not null || _time.GetElapsedTime(started) > _options.Lease / 2)
                 {
                     break;
                 }
             }
-
-            await RecordAsync(attempts);
         }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            // The lease runs out and the lane is claimed again: its messages are sent at least once.
-            _logger.LogWarning(ex, "Outcomes of {Count} webhook deliveries not recorded; they will be sent again after the lease", attempts.Count);
+            // Stopping: what was sent is still recorded below; the rest waits for the next start.
         }
         finally
         {
+            if (attempts.Count > 0)
+            {
+                _outcomes.Writer.TryWrite(attempts);
+            }
+
             lock (_inFlightBySubscription)
             {
                 var left = _inFlightBySubscription[subscription] - 1;
@@ -285,7 +327,6 @@ public sealed class WebhookDeliveryWorker : BackgroundService
             }
 
             Interlocked.Decrement(ref _inFlight);
-            _signal.Notify();
         }
     }
 
@@ -316,16 +357,19 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         }
     }
 
-    private async Task RecordAsync(List<(ClaimedDelivery Delivery, int? Status, string? Error)> attempts)
+    /// <summary>
+    /// Records every attempt of the given lanes and points each lane at its oldest open message, in one
+    /// transaction. The lanes are locked by their own statement first, so the head query (a later statement,
+    /// a later snapshot) sees every message queued by a fan-out that held a lane before; a later fan-out sees
+    /// the heads left here.
+    /// </summary>
+    private async Task RecordAsync(List<List<Attempt>> lanes)
     {
-        if (attempts.Count == 0)
-        {
-            return;
-        }
-
         var now = _time.GetUtcNow();
+        var attempts = lanes.SelectMany(lane => lane).ToList();
         var outcomes = attempts.Select(a => (a.Delivery, a.Status, a.Error,
             Outcome: a.Error is null ? "delivered" : now - a.Delivery.WindowStart >= _options.RetryWindow ? "dead" : "failed")).ToList();
+        var laneKeys = lanes.Select(lane => (lane[0].Delivery.SubscriptionId, lane[0].Delivery.Lane)).Distinct().ToList();
 
         await using var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
@@ -338,11 +382,11 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         record.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. outcomes.Select(o => o.Error)] });
         record.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. outcomes.Select(o => now + NextDelay(o.Delivery.Attempts + 1))] });
         batch.BatchCommands.Add(record);
-        foreach (var sql in new[] { LockLane, AdvanceLane })
+        foreach (var sql in new[] { LockLanes, AdvanceLanes })
         {
             var lane = new NpgsqlBatchCommand(sql);
-            lane.Parameters.Add(new NpgsqlParameter<string> { TypedValue = attempts[0].Delivery.SubscriptionId });
-            lane.Parameters.Add(new NpgsqlParameter<string> { TypedValue = attempts[0].Delivery.Lane });
+            lane.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. laneKeys.Select(k => k.SubscriptionId)] });
+            lane.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. laneKeys.Select(k => k.Lane)] });
             batch.BatchCommands.Add(lane);
         }
 
@@ -372,6 +416,8 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         _client.Dispose();
         base.Dispose();
     }
+
+    private sealed record Attempt(ClaimedDelivery Delivery, int? Status, string? Error);
 
     private sealed record ClaimedDelivery(
         long Id, string MessageId, string EventType, string Payload, DateTimeOffset WindowStart, string Url, string Secret, int Attempts,
