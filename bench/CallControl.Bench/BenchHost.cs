@@ -47,7 +47,8 @@ public sealed class BenchHost : IAsyncDisposable
         {
             DataDirectory = Path.Combine(Path.GetTempPath(), $"callcontrol-bench-{Guid.NewGuid():N}"),
             DeleteOnStop = true,
-            Settings = { ["synchronous_commit"] = "on", ["max_connections"] = "200" },
+            // Commit times are kept so that latencies can be measured from the moment an append committed.
+            Settings = { ["synchronous_commit"] = "on", ["max_connections"] = "200", ["track_commit_timestamp"] = "on" },
         };
         var cluster = await LocalPostgresCluster.StartAsync(options, NullLogger.Instance);
         var builder = WebApplication.CreateBuilder();

@@ -16,9 +16,9 @@ namespace CallControl.Bench.Webhooks;
 /// 50 agents on connected conversations, 10 subscriptions to conversationUpdate with a loopback receiver each,
 /// and a steady stream of hold/resume/mute/unmute commands for 15 s at a rate that asks for the goal's
 /// 2,000+ deliveries/s (an open loop: commands go out on schedule whatever the answers take, so a slow
-/// service shows as latency, not as a lower rate). Latency runs from a command's scheduled send (the append
-/// commits before its answer, so this over-states it) to the receiver's arrival; every message is checked
-/// to arrive, and each agent's sequence to arrive in order.
+/// service shows as latency, not as a lower rate). Latency runs from the commit of the append that made a
+/// desk update (PostgreSQL's commit timestamp of its transaction) to the receiver's arrival, on the same
+/// clock; every message is checked to arrive, and each agent's sequence to arrive in order.
 /// </summary>
 public static class WebhookBenchmark
 {
@@ -89,12 +89,13 @@ public static class WebhookBenchmark
         var expected = await WaitForQuietAsync(host, receivers);
         var elapsed = receivers.Max(r => r.LastArrival) - started;
         var received = receivers.Sum(r => r.Count) - before;
+        var committed = await CommitTimesAsync(host);
         var latencies = new List<double>();
         foreach (var message in receivers.SelectMany(r => r.Messages))
         {
-            if (sent.TryGetValue((message.ConversationId, message.Version), out var requested))
+            if (sent.ContainsKey((message.ConversationId, message.Version)) && committed.TryGetValue(message.MessageId, out var commit))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(requested, message.Arrived).TotalMilliseconds);
+                latencies.Add((message.ArrivedAt - commit).TotalMilliseconds);
             }
         }
 
@@ -104,7 +105,7 @@ public static class WebhookBenchmark
         var outOfOrder = receivers.Sum(r => r.OutOfOrder);
         var rate = received / (elapsed / (double)Stopwatch.Frequency);
         Console.WriteLine(FormattableString.Invariant(
-            $"commands: {commands.Sum()} accepted of {total} sent at {CommandRate}/s for {Duration.TotalSeconds:0} s; deliveries: {received} ({latencies.Count} matched to their command), queued {expected}"));
+            $"commands: {commands.Sum()} accepted of {total} sent at {CommandRate}/s for {Duration.TotalSeconds:0} s; deliveries: {received} ({latencies.Count} timed from their commit), queued {expected}"));
         Console.WriteLine(FormattableString.Invariant(
             $"webhooks: {rate:0} deliveries/s p50 {BenchHost.Percentile(latencies, 0.50):0.0} ms p99 {BenchHost.Percentile(latencies, 0.99):0.0} ms; lost {lost}; out-of-order {outOfOrder}"));
 
@@ -119,6 +120,21 @@ public static class WebhookBenchmark
         }
 
         return lost == 0 && outOfOrder == 0 ? 0 : 1;
+    }
+
+    /// <summary>When each desk update's append committed, by the update's webhook-id.</summary>
+    private static async Task<Dictionary<string, DateTimeOffset>> CommitTimesAsync(BenchHost host)
+    {
+        await using var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT agent_id, sequence, pg_xact_commit_timestamp(xmin) FROM agent_desk_updates");
+        var times = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            times[$"cu_{reader.GetString(0)}_{reader.GetInt64(1)}"] = reader.GetFieldValue<DateTimeOffset>(2);
+        }
+
+        return times;
     }
 
     /// <summary>Where the time goes: from the command to queueing (fan-out), and from queueing to delivery (sending).</summary>
@@ -199,7 +215,7 @@ public static class WebhookBenchmark
             {
                 var arrived = Stopwatch.GetTimestamp();
                 using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-                receiver.Record(context.Request.Headers["webhook-id"].ToString(), await reader.ReadToEndAsync(), arrived);
+                receiver.Record(context.Request.Headers["webhook-id"].ToString(), await reader.ReadToEndAsync(), arrived, DateTimeOffset.UtcNow);
                 return Results.NoContent();
             });
             await app.StartAsync();
@@ -208,7 +224,7 @@ public static class WebhookBenchmark
 
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-        private void Record(string messageId, string body, long arrived)
+        private void Record(string messageId, string body, long arrived, DateTimeOffset arrivedAt)
         {
             if (!_seen.TryAdd(messageId, true))
             {
@@ -227,12 +243,12 @@ public static class WebhookBenchmark
             _lastSequence[agent] = Math.Max(previous, sequence);
             foreach (var entry in update.RootElement.GetProperty("current").EnumerateArray())
             {
-                _messages.Enqueue(new Arrival(entry.GetProperty("conversationId").GetString()!, entry.GetProperty("version").GetInt64(), arrived));
+                _messages.Enqueue(new Arrival(messageId, entry.GetProperty("conversationId").GetString()!, entry.GetProperty("version").GetInt64(), arrivedAt));
             }
 
             Interlocked.Exchange(ref _lastArrival, arrived);
         }
     }
 
-    private sealed record Arrival(string ConversationId, long Version, long Arrived);
+    private sealed record Arrival(string MessageId, string ConversationId, long Version, DateTimeOffset ArrivedAt);
 }
