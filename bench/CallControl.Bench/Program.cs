@@ -7,7 +7,7 @@ return args.FirstOrDefault() switch
 {
     "eventstore" => await EventStoreBenchmark.RunAsync(),
     "api" => await ApiBenchmark.RunAsync(),
-    "webhooks" => await WebhookBenchmark.RunAsync(),
+    "webhooks" => await WebhookBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var rate) && rate > 0 ? rate : WebhookBenchmark.DefaultCommandRate),
     _ => Usage(),
 };
 
@@ -16,6 +16,6 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/CallControl.Bench -- <benchmark>");
     Console.Error.WriteLine("  eventstore   appends vs pgbench-equivalent SQL, and subscription catch-up");
     Console.Error.WriteLine("  api          hold/resume/mute commands over HTTP vs a trivial endpoint of the same host");
-    Console.Error.WriteLine("  webhooks     conversationUpdate deliveries to 10 loopback receivers: rate, latency, loss, order");
+    Console.Error.WriteLine("  webhooks [commands/s]  conversationUpdate deliveries to 10 loopback receivers: rate, latency, loss, order");
     return 2;
 }

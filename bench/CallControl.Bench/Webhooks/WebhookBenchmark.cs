@@ -26,13 +26,13 @@ public static class WebhookBenchmark
     private const int Subscriptions = 10;
     private const int Clients = 32;
 
-    /// <summary>Commands per second: each changes one agent's desk, so 10 subscriptions get 10 messages each.</summary>
-    private const int CommandRate = 220;
+    /// <summary>Commands per second by default: each changes one agent's desk, so 10 subscriptions get 10 messages each.</summary>
+    public const int DefaultCommandRate = 220;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
     private static readonly string[] Actions = ["hold", "resume", "mute", "unmute"];
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(int commandRate = DefaultCommandRate)
     {
         await using var host = await BenchHost.StartAsync(new Dictionary<string, string> { ["Webhooks:Destinations:AllowPrivateNetworks"] = "true" });
         var receivers = new List<Receiver>();
@@ -55,7 +55,7 @@ public static class WebhookBenchmark
         var sent = new ConcurrentDictionary<(string Conversation, long Version), long>();
         var clients = Enumerable.Range(0, Clients).Select(_ => host.NewClient()).ToArray();
         var started = Stopwatch.GetTimestamp();
-        var total = (int)(CommandRate * Duration.TotalSeconds);
+        var total = (int)(commandRate * Duration.TotalSeconds);
         var next = -1;
         var commands = await Task.WhenAll(clients.Select((client, index) => Task.Run(async () =>
         {
@@ -63,7 +63,7 @@ public static class WebhookBenchmark
             var count = 0;
             for (var n = Interlocked.Increment(ref next); n < total; n = Interlocked.Increment(ref next))
             {
-                var requested = started + (long)(n * (double)Stopwatch.Frequency / CommandRate);
+                var requested = started + (long)(n * (double)Stopwatch.Frequency / commandRate);
                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), requested);
                 if (wait > TimeSpan.Zero)
                 {
@@ -105,7 +105,7 @@ public static class WebhookBenchmark
         var outOfOrder = receivers.Sum(r => r.OutOfOrder);
         var rate = received / (elapsed / (double)Stopwatch.Frequency);
         Console.WriteLine(FormattableString.Invariant(
-            $"commands: {commands.Sum()} accepted of {total} sent at {CommandRate}/s for {Duration.TotalSeconds:0} s; deliveries: {received} ({latencies.Count} timed from their commit), queued {expected}"));
+            $"commands: {commands.Sum()} accepted of {total} sent at {commandRate}/s for {Duration.TotalSeconds:0} s; deliveries: {received} ({latencies.Count} timed from their commit), queued {expected}"));
         Console.WriteLine(FormattableString.Invariant(
             $"webhooks: {rate:0} deliveries/s p50 {BenchHost.Percentile(latencies, 0.50):0.0} ms p99 {BenchHost.Percentile(latencies, 0.99):0.0} ms; lost {lost}; out-of-order {outOfOrder}"));
 

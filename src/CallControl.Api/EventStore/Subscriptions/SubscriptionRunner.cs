@@ -69,6 +69,14 @@ public sealed class SubscriptionRunner : BackgroundService
         LIMIT $3
         """;
 
+    // Whether committed events wait behind a transaction that is still open (one index probe).
+    private const string Blocked = """
+        SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, seq) > ($1, $2) AND tx_id >= pg_snapshot_xmin(pg_current_snapshot()))
+        """;
+
+    /// <summary>The slowest pace at which a reader looks again while committed events wait behind an open transaction.</summary>
+    private static readonly TimeSpan BlockedRetryLimit = TimeSpan.FromMilliseconds(20);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly IEventSubscription _subscription;
     private readonly EventLogSignal _signal;
@@ -77,6 +85,7 @@ public sealed class SubscriptionRunner : BackgroundService
     private LogPosition _checkpoint;
     private int _isLeader;
     private long _newestHandledTicks;
+    private bool _blockedByFrontier;
 
     public SubscriptionRunner(NpgsqlDataSource dataSource, IEventSubscription subscription, EventLogSignal signal, SubscriptionOptions options, ILogger<SubscriptionRunner> logger)
     {
@@ -230,6 +239,7 @@ public sealed class SubscriptionRunner : BackgroundService
     {
         _checkpoint = await LoadCheckpointAsync(cancellationToken);
         var retryDelay = _options.PollInterval;
+        var blockedDelay = _options.FirstRetryDelay;
         var errorBackoff = TimeSpan.FromSeconds(1);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -251,8 +261,21 @@ public sealed class SubscriptionRunner : BackgroundService
             if (handled > 0)
             {
                 retryDelay = _options.FirstRetryDelay;
+                blockedDelay = _options.FirstRetryDelay;
                 continue;
             }
+
+            if (_blockedByFrontier)
+            {
+                // Committed events wait behind an open transaction, which may end without appending anything
+                // (and so without a wake-up): look again soon, backing off only to BlockedRetryLimit.
+                await Task.WhenAny(nextAppend, Task.Delay(blockedDelay, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+                blockedDelay = Min(blockedDelay * 2, BlockedRetryLimit);
+                continue;
+            }
+
+            blockedDelay = _options.FirstRetryDelay;
 
             var woken = await Task.WhenAny(nextAppend, Task.Delay(retryDelay, cancellationToken)) == nextAppend;
             cancellationToken.ThrowIfCancellationRequested();
@@ -271,6 +294,14 @@ public sealed class SubscriptionRunner : BackgroundService
             read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
             read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.BatchSize });
             events = await PostgresEventStore.ReadEventsAsync(read, cancellationToken);
+        }
+
+        if (events.Count == 0)
+        {
+            await using var blocked = new NpgsqlCommand(Blocked, connection, transaction);
+            blocked.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+            blocked.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
+            _blockedByFrontier = await blocked.ExecuteScalarAsync(cancellationToken) is true;
         }
 
         if (events.Count == 0)
