@@ -54,6 +54,8 @@ public static class WebhookBenchmark
 
         var sent = new ConcurrentDictionary<(string Conversation, long Version), long>();
         var clients = Enumerable.Range(0, Clients).Select(_ => host.NewClient()).ToArray();
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var started = Stopwatch.GetTimestamp();
         var total = (int)(commandRate * Duration.TotalSeconds);
         var next = -1;
@@ -87,6 +89,8 @@ public static class WebhookBenchmark
         })));
 
         var expected = await WaitForQuietAsync(host, receivers);
+        Console.WriteLine(FormattableString.Invariant(
+            $"gc: {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:0} ms paused; collections gen0 {GC.CollectionCount(0) - collectionsBefore.Item1}, gen1 {GC.CollectionCount(1) - collectionsBefore.Item2}, gen2 {GC.CollectionCount(2) - collectionsBefore.Item3}"));
         var elapsed = receivers.Max(r => r.LastArrival) - started;
         var received = receivers.Sum(r => r.Count) - before;
         var committed = await CommitTimesAsync(host);
@@ -100,6 +104,8 @@ public static class WebhookBenchmark
         }
 
         latencies.Sort();
+        Console.WriteLine(FormattableString.Invariant(
+            $"latency: p90 {BenchHost.Percentile(latencies, 0.90):0.0} ms, p95 {BenchHost.Percentile(latencies, 0.95):0.0} ms, p99.9 {BenchHost.Percentile(latencies, 0.999):0.0} ms, max {latencies[^1]:0.0} ms"));
         await PrintStagesAsync(host);
         var lost = expected - receivers.Sum(r => r.Count);
         var outOfOrder = receivers.Sum(r => r.OutOfOrder);

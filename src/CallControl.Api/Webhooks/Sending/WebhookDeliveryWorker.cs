@@ -114,6 +114,9 @@ public sealed class WebhookDeliveryWorker : BackgroundService
 
     private static readonly TimeSpan ClaimCoalescing = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>Outcome writes in flight at once.</summary>
+    private const int RecordWriters = 4;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly WebhookDeliverySignal _signal;
     private readonly WebhookSigner _signer;
@@ -214,30 +217,51 @@ public sealed class WebhookDeliveryWorker : BackgroundService
         await recorder;
     }
 
-    /// <summary>Writes finished lanes' attempts, as many as have gathered while the previous write ran.</summary>
+    /// <summary>
+    /// Writes finished lanes' attempts, as many as have gathered, with up to <see cref="RecordWriters"/> writes
+    /// at once (each lane is in one write only, and writes lock lanes in one order, so they never deadlock).
+    /// </summary>
     private async Task RecordLoopAsync()
     {
         const int MaxLanesPerWrite = 256;
+        using var writers = new SemaphoreSlim(RecordWriters);
+        var writes = new List<Task>();
         while (await _outcomes.Reader.WaitToReadAsync())
         {
+            await writers.WaitAsync();
             var lanes = new List<List<Attempt>>();
             while (lanes.Count < MaxLanesPerWrite && _outcomes.Reader.TryRead(out var lane))
             {
                 lanes.Add(lane);
             }
 
-            try
+            if (lanes.Count == 0)
             {
-                await RecordAsync(lanes);
-            }
-            catch (NpgsqlException ex)
-            {
-                // Their leases run out and the lanes are claimed again: the messages are sent at least once.
-                _logger.LogWarning(ex, "Outcomes of {Count} webhook lanes not recorded; they will be sent again after the lease", lanes.Count);
+                writers.Release();
+                continue;
             }
 
-            _signal.Notify();
+            writes.RemoveAll(write => write.IsCompleted);
+            writes.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await RecordAsync(lanes);
+                }
+                catch (NpgsqlException ex)
+                {
+                    // Their leases run out and the lanes are claimed again: the messages are sent at least once.
+                    _logger.LogWarning(ex, "Outcomes of {Count} webhook lanes not recorded; they will be sent again after the lease", lanes.Count);
+                }
+                finally
+                {
+                    writers.Release();
+                    _signal.Notify();
+                }
+            }));
         }
+
+        await Task.WhenAll(writes);
     }
 
     private async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(int limit, CancellationToken cancellationToken)
