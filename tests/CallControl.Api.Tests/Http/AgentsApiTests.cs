@@ -7,11 +7,11 @@ using CallControl.Testing;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary><c>PUT|GET /api/v1/agents/{agentId}</c> and the desk snapshot <c>GET /api/v1/agents/{agentId}/conversations</c>.</summary>
-public sealed class AgentsApiTests : IClassFixture<HttpApiHost>
+public sealed class AgentsApiTests : IClassFixture<ApiHost>
 {
     private readonly ApiHost _host;
 
-    public AgentsApiTests(HttpApiHost host) => _host = host;
+    public AgentsApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task PutAgentCreatesItWith201AndLocationAndFillsTheDefaults()

@@ -4,11 +4,11 @@ using CallControl.Testing;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary>Keys, scopes and tenants on every route: 401, 403, and 404 for another tenant's resources.</summary>
-public sealed class AuthApiTests : IClassFixture<HttpApiHost>
+public sealed class AuthApiTests : IClassFixture<ApiHost>
 {
     private readonly ApiHost _host;
 
-    public AuthApiTests(HttpApiHost host) => _host = host;
+    public AuthApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task EveryEndpointAnswers401UnauthorizedWithoutAKeyAndWritesNothing()

@@ -12,7 +12,7 @@ using static CallControl.Domain.Conversations.ConversationCommand;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary>Many clients on one conversation: no lost, duplicated or misnumbered events, and a read model true to the log.</summary>
-public sealed class ConcurrencyApiTests : IClassFixture<HttpApiHost>
+public sealed class ConcurrencyApiTests : IClassFixture<ApiHost>
 {
     private const int Clients = 20;
     private const int RequestsPerClient = 5;
@@ -20,7 +20,7 @@ public sealed class ConcurrencyApiTests : IClassFixture<HttpApiHost>
 
     private readonly ApiHost _host;
 
-    public ConcurrencyApiTests(HttpApiHost host) => _host = host;
+    public ConcurrencyApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task TwentyClientsHoldingAndMutingOneConversationLeaveAGaplessLogAndAReadModelEqualToItsFold()

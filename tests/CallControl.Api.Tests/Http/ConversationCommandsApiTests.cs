@@ -7,11 +7,11 @@ using static CallControl.Domain.Conversations.ConversationCommand;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary>Every conversation command: success, validation, 404, 409 <c>invalid-state</c> and 412.</summary>
-public sealed class ConversationCommandsApiTests : IClassFixture<HttpApiHost>
+public sealed class ConversationCommandsApiTests : IClassFixture<ApiHost>
 {
     private readonly ApiHost _host;
 
-    public ConversationCommandsApiTests(HttpApiHost host) => _host = host;
+    public ConversationCommandsApiTests(ApiHost host) => _host = host;
 
     public static TheoryData<string> Commands => ApiEndpoints.Names(ApiEndpoints.ConversationCommands);
 

@@ -7,11 +7,11 @@ using static CallControl.Domain.Conversations.ConversationCommand;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary>GET a conversation (with its ETag), the paged list with its filters, and the event history.</summary>
-public sealed class ConversationReadsApiTests : IClassFixture<HttpApiHost>
+public sealed class ConversationReadsApiTests : IClassFixture<ApiHost>
 {
     private readonly ApiHost _host;
 
-    public ConversationReadsApiTests(HttpApiHost host) => _host = host;
+    public ConversationReadsApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task GetConversationAnswersItWithAnETagOfItsVersionThatMovesWithEveryChange()

@@ -6,11 +6,11 @@ using static CallControl.Domain.Conversations.ConversationCommand;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary><c>Idempotency-Key</c> replays and conflicts, and commands that change nothing.</summary>
-public sealed class IdempotencyApiTests : IClassFixture<HttpApiHost>
+public sealed class IdempotencyApiTests : IClassFixture<ApiHost>
 {
     private readonly ApiHost _host;
 
-    public IdempotencyApiTests(HttpApiHost host) => _host = host;
+    public IdempotencyApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task HoldRepeatedWithItsIdempotencyKeyReturnsTheIdenticalResponseAndAppendsNothing()

@@ -9,7 +9,7 @@ namespace CallControl.Api.Tests.Http;
 /// Bad bodies on every POST/PUT that takes one: truncations, wrong types, huge values, control characters and
 /// awkward unicode always answer a 4xx problem (400 naming the field, 413 when too large), never 5xx, and write nothing.
 /// </summary>
-public sealed class MalformedInputApiTests : IClassFixture<HttpApiHost>
+public sealed class MalformedInputApiTests : IClassFixture<ApiHost>
 {
     private const string UnicodeSmile = "\"\\ud83d\\ude00\"";
 
@@ -43,7 +43,7 @@ public sealed class MalformedInputApiTests : IClassFixture<HttpApiHost>
 
     private readonly ApiHost _host;
 
-    public MalformedInputApiTests(HttpApiHost host) => _host = host;
+    public MalformedInputApiTests(ApiHost host) => _host = host;
 
     public static TheoryData<string> Endpoints => new(BodyEndpoint.All.Select(e => e.Name));
 

@@ -7,13 +7,13 @@ using static CallControl.Domain.Conversations.ConversationCommand;
 namespace CallControl.Api.Tests.Http;
 
 /// <summary><c>Prefer: wait=N</c>: the answer waits for the media layer's confirmation, failure, or the time limit.</summary>
-public sealed class PreferWaitApiTests : IClassFixture<HttpApiHost>
+public sealed class PreferWaitApiTests : IClassFixture<ApiHost>
 {
     private static readonly TimeSpan MediaDelay = TimeSpan.FromMilliseconds(300);
 
     private readonly ApiHost _host;
 
-    public PreferWaitApiTests(HttpApiHost host) => _host = host;
+    public PreferWaitApiTests(ApiHost host) => _host = host;
 
     [Fact]
     public async Task HoldWithPreferWaitAnswers200WithTheHeldConversationOnceTheMediaLayerConfirms()
