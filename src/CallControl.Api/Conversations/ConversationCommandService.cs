@@ -79,14 +79,16 @@ public sealed class ConversationCommandService
         CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        var commandType = build(DateTimeOffset.UnixEpoch).GetType().Name;
+        // Built once, at the time of the request: retries after lost races decide the same command again.
+        var command = build(_time.GetUtcNow());
+        var commandType = command.GetType().Name;
         using var scope = _logger.BeginScope(new Dictionary<string, object>
         {
             ["ConversationId"] = conversationId,
             ["Command"] = commandType,
             ["Actor"] = options.Actor,
         });
-        var response = await ExecuteCoreAsync(conversationId, options, build, onAccepted, cancellationToken);
+        var response = await ExecuteCoreAsync(conversationId, options, command, onAccepted, cancellationToken);
         var outcome = OutcomeOf(response.Status);
         _metrics.CommandCompleted(commandType, outcome, _time.GetElapsedTime(started));
         _logger.LogDebug("{Command} on {ConversationId}: {Status} {Outcome}", commandType, conversationId, response.Status, outcome);
@@ -108,7 +110,7 @@ public sealed class ConversationCommandService
     private async Task<CommandResponse> ExecuteCoreAsync(
         string conversationId,
         CommandOptions options,
-        Func<DateTimeOffset, ConversationCommand> build,
+        ConversationCommand command,
         Func<CommandAccepted, Conversation.Started, CommandResponse>? onAccepted,
         CancellationToken cancellationToken)
     {
@@ -121,7 +123,6 @@ public sealed class ConversationCommandService
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(options.TenantId, conversationId, cancellationToken);
-            var command = build(_time.GetUtcNow());
             if (loaded.State is Conversation.NotStarted && !IsStart(command))
             {
                 return await FinalAsync(options, NotFound(conversationId), cancellationToken);
@@ -282,17 +283,16 @@ public sealed class ConversationCommandService
             {
                 case ConversationEvent.ParticipantCommandFailed failed:
                     return Problem(Problems.MediaFailure(
-                        $"{Wire(failed.Command)} on participant {failed.ParticipantId} failed" +
+                        $"{ConversationEventSerializer.Wire(failed.Command)} on participant {failed.ParticipantId} failed" +
                         (failed.SipStatus is { } sip ? $" with SIP {sip}" : string.Empty) + $": {failed.Detail}"));
                 case ConversationEvent.RecordingFailed failed:
                     return Problem(Problems.MediaFailure($"recording failed: {failed.Detail}"));
                 case ConversationEvent.ParticipantDisconnected gone:
-                    return Problem(Problems.InvalidState($"participant {gone.ParticipantId} is disconnected ({Wire(gone.Reason)})"));
+                    return Problem(Problems.InvalidState($"participant {gone.ParticipantId} is disconnected ({ConversationEventSerializer.Wire(gone.Reason)})"));
             }
         }
 
         return CommandResponse.Json(StatusCodes.Status200OK, ConversationView.From((Conversation.Started)loaded.State, loaded.Version));
     }
 
-    private static string Wire<T>(T value) => JsonSerializer.Serialize(value, ConversationEventSerializer.Options).Trim('"');
 }

@@ -25,6 +25,9 @@ public static class ConversationEventSerializer
 
     public static IReadOnlyCollection<string> TypeNames => TypesByName.Keys;
 
+    /// <summary>An enum's contract spelling (<c>failed-transport</c>), as its JSON converter writes it.</summary>
+    public static string Wire<T>(T value) => JsonSerializer.Serialize(value, Options).Trim('"');
+
     public static string TypeName(ConversationEvent @event) => @event.GetType().Name;
 
     public static EventToAppend ToAppend(ConversationEvent @event, EventMetadata metadata) =>

@@ -30,24 +30,14 @@ public sealed class ConversationProjection : IInlineProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
-        // One group per append (a stream's events of one transaction): each append is one desk update.
-        var start = 0;
-        while (start < events.Count)
+        // Each append is one desk update.
+        foreach (var append in Appends.Of(events))
         {
-            var end = start + 1;
-            while (end < events.Count && events[end].TxId == events[start].TxId && events[end].StreamId == events[start].StreamId
-                && events[end].TenantId == events[start].TenantId)
-            {
-                end++;
-            }
-
-            var group = events.Skip(start).Take(end - start).Where(e => ConversationEventTypes.Contains(e.Type)).ToList();
+            var group = append.Where(e => ConversationEventTypes.Contains(e.Type)).ToList();
             if (group.Count > 0)
             {
                 await ApplyAppendAsync(context, group, cancellationToken);
             }
-
-            start = end;
         }
     }
 
@@ -93,8 +83,8 @@ public sealed class ConversationProjection : IInlineProjection
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.Id.Value });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Wire(view.State) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Wire(view.Direction) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConversationEventSerializer.Wire(view.State) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConversationEventSerializer.Wire(view.Direction) });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = conversation.StartedAt });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = conversation.EndedAt });
         command.Parameters.Add(new NpgsqlParameter<string[]>
@@ -208,7 +198,6 @@ public sealed class ConversationProjection : IInlineProjection
     private static NpgsqlParameter<string> JsonParameter<T>(T value, NpgsqlDbType type) =>
         new() { TypedValue = JsonSerializer.Serialize(value, ConversationEventSerializer.Options), NpgsqlDbType = type };
 
-    private static string Wire<T>(T value) => JsonSerializer.Serialize(value, ConversationEventSerializer.Options).Trim('"');
 
     private sealed record DeskEntryRow(string ConversationId, long Version, DateTimeOffset LastChangedAt, DateTimeOffset? ConnectedAt);
 }

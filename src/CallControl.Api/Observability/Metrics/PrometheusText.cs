@@ -34,37 +34,22 @@ internal static class PrometheusText
         return output.ToString();
     }
 
-    public static void AppendLabelValue(StringBuilder output, string value)
-    {
-        foreach (var character in value)
-        {
-            switch (character)
-            {
-                case '\\':
-                    output.Append(@"\\");
-                    break;
-                case '"':
-                    output.Append("\\\"");
-                    break;
-                case '\n':
-                    output.Append(@"\n");
-                    break;
-                default:
-                    output.Append(character);
-                    break;
-            }
-        }
-    }
+    public static void AppendLabelValue(StringBuilder output, string value) => AppendEscaped(output, value, escapeQuote: true);
 
     /// <summary>Help text escapes backslash and line feed only; a double quote stays as it is.</summary>
-    public static void AppendHelp(StringBuilder output, string help)
+    public static void AppendHelp(StringBuilder output, string help) => AppendEscaped(output, help, escapeQuote: false);
+
+    private static void AppendEscaped(StringBuilder output, string text, bool escapeQuote)
     {
-        foreach (var character in help)
+        foreach (var character in text)
         {
             switch (character)
             {
                 case '\\':
                     output.Append(@"\\");
+                    break;
+                case '"' when escapeQuote:
+                    output.Append("\\\"");
                     break;
                 case '\n':
                     output.Append(@"\n");

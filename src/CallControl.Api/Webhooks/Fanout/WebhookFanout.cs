@@ -33,7 +33,7 @@ public sealed class WebhookFanout : IEventSubscription
 
         var subscriptions = await WebhookSubscriptionStore.ForTenantsAsync(
             batch.Connection, batch.Transaction, [.. events.Select(e => e.TenantId).Distinct()], cancellationToken);
-        var appends = Appends(events).Where(append => subscriptions[append[0].TenantId].Any()).ToList();
+        var appends = Appends.Of(events).Where(append => subscriptions[append[0].TenantId].Any()).ToList();
         if (appends.Count == 0)
         {
             return;
@@ -59,24 +59,6 @@ public sealed class WebhookFanout : IEventSubscription
 
             await InsertAsync(batch, deliveries, cancellationToken);
             batch.AfterCommit(_signal.Notify);
-        }
-    }
-
-    /// <summary>Groups events by append: one transaction's events of one stream.</summary>
-    private static IEnumerable<List<StoredEvent>> Appends(List<StoredEvent> events)
-    {
-        var start = 0;
-        while (start < events.Count)
-        {
-            var end = start + 1;
-            while (end < events.Count && events[end].TxId == events[start].TxId && events[end].StreamId == events[start].StreamId
-                && events[end].TenantId == events[start].TenantId)
-            {
-                end++;
-            }
-
-            yield return events.GetRange(start, end - start);
-            start = end;
         }
     }
 
