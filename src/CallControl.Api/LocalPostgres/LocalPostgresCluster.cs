@@ -195,10 +195,10 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["listen_addresses"] = "'127.0.0.1'",
+            ["listen_addresses"] = "127.0.0.1",
             ["port"] = port.ToString(CultureInfo.InvariantCulture),
             // No Unix socket: the cluster is reached over loopback TCP only, with a password.
-            ["unix_socket_directories"] = "''",
+            ["unix_socket_directories"] = "",
         };
         foreach (var (key, value) in options.Settings)
         {
@@ -206,7 +206,8 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
 
         var path = Path.Combine(dataDirectory, SettingsFileName);
-        var lines = settings.Select(pair => $"{pair.Key} = {pair.Value}");
+        // Every value is written quoted, so lists ("a,b"), units ("4ms") and empty strings need no care from callers.
+        var lines = settings.Select(pair => $"{pair.Key} = '{pair.Value.Replace("'", "''", StringComparison.Ordinal)}'");
         await File.WriteAllLinesAsync(path, lines, cancellationToken);
         if (runAs is not null)
         {

@@ -22,7 +22,7 @@ public sealed class LocalPostgresOptions
     /// <summary>Seconds pg_ctl waits for the server to start or stop.</summary>
     public int StartTimeoutSeconds { get; set; } = 60;
 
-    /// <summary>Extra server settings written to the cluster's configuration at each start.</summary>
+    /// <summary>Extra server settings written to the cluster's configuration at each start (values unquoted; the writer quotes them).</summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Remove the data directory when the cluster stops (test and benchmark clusters).</summary>
