@@ -15,6 +15,7 @@ public static partial class ConversationDecider
         RequireActive(participant);
         if (!participant.IntendsHeld)
         {
+            RequireRoomForChange(participant);
             d.Emit(new ParticipantHoldRequested(participant.Id, c.Music, d.At));
         }
     }
@@ -25,6 +26,7 @@ public static partial class ConversationDecider
         RequireActive(participant);
         if (participant.IntendsHeld)
         {
+            RequireRoomForChange(participant);
             d.Emit(new ParticipantResumeRequested(participant.Id, d.At));
         }
     }

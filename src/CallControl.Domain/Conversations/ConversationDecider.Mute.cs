@@ -11,6 +11,7 @@ public static partial class ConversationDecider
         RequireActive(participant);
         if (!participant.IntendsMuted)
         {
+            RequireRoomForChange(participant);
             d.Emit(new ParticipantMuteRequested(participant.Id, d.At));
         }
     }
@@ -21,6 +22,7 @@ public static partial class ConversationDecider
         RequireActive(participant);
         if (participant.IntendsMuted)
         {
+            RequireRoomForChange(participant);
             d.Emit(new ParticipantUnmuteRequested(participant.Id, d.At));
         }
     }

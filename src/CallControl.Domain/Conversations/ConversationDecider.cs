@@ -127,6 +127,20 @@ public static partial class ConversationDecider
         state.FindParticipant(id) ?? throw ParticipantNotFound(id);
 
     /// <summary>Only a connected participant that is not on its way out can be held, muted, transferred, sent digits.</summary>
+    /// <summary>
+    /// Media changes (hold, resume, mute, unmute) a participant may have waiting for the media worker at once;
+    /// one more is refused, so a worker that does not answer cannot make a conversation grow without bound.
+    /// </summary>
+    public const int MaxPendingChanges = 8;
+
+    private static void RequireRoomForChange(Participant participant)
+    {
+        if (participant.Pending.Count >= MaxPendingChanges)
+        {
+            throw InvalidState($"participant {participant.Id} has {participant.Pending.Count} changes waiting for media (at most {MaxPendingChanges})");
+        }
+    }
+
     private static void RequireActive(Participant participant)
     {
         if (participant.Status != ParticipantStatus.Connected)

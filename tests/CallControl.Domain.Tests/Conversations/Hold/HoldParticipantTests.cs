@@ -61,4 +61,18 @@ public sealed class HoldParticipantTests
     [Fact]
     public void GivenEnded_WhenHold_ThenRejectedAsEnded() =>
         Given(History.Ended).When(new HoldParticipant(Customer, true, Now)).ThenInvalidState("conversation is ended");
+
+    [Fact]
+    public void GivenTheMostChangesWaitingForMedia_WhenHold_ThenRejectedUntilMediaAnswers()
+    {
+        // Mute and unmute alternate: each is a new request, none confirmed.
+        ConversationEvent[] waiting = [.. Enumerable.Range(0, ConversationDecider.MaxPendingChanges).Select(ConversationEvent (n) =>
+            n % 2 == 0 ? new ParticipantMuteRequested(Customer, T(10 + n)) : new ParticipantUnmuteRequested(Customer, T(10 + n)))];
+        Given([.. History.OutboundConnected, .. waiting])
+            .When(new HoldParticipant(Customer, true, Now))
+            .ThenInvalidState("participant p-customer has 8 changes waiting for media (at most 8)");
+        Given([.. History.OutboundConnected, .. waiting, new ParticipantMuted(Customer, T(30))])
+            .When(new HoldParticipant(Customer, true, Now))
+            .Then(new ParticipantHoldRequested(Customer, true, Now));
+    }
 }
