@@ -37,9 +37,9 @@ public static class CallControlServices
         builder.Services.AddWebhookDestinationsAndSigning(builder.Configuration);
         builder.Services.Configure<WebhookSendingOptions>(builder.Configuration.GetSection(WebhookSendingOptions.SectionName));
         builder.Services.AddSingleton<WebhookSubscriptionStore>();
-        builder.Services.AddSingleton<WebhookDeliverySignal>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSender>());
         builder.Services.AddEventSubscription<WebhookFanout>();
-        builder.Services.AddHostedService<WebhookDeliveryWorker>();
         builder.Services.AddCallControlMessaging();
         builder.Services.AddCallControlHealth();
         builder.Services.AddCallControlMetrics();

@@ -1,7 +1,7 @@
 using CallControl.Api.Auth;
 using CallControl.Api.Http;
 using CallControl.Api.Webhooks.Delivery;
-using CallControl.Api.Webhooks.Fanout;
+using CallControl.Api.Webhooks.Sending;
 using CallControl.Api.Webhooks.Subscriptions;
 using CallControl.Domain.Agents;
 using FluentValidation;
@@ -85,8 +85,16 @@ public static class WebhookEndpoints
             : NotFound(webhookId);
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteWebhook(
-        string webhookId, HttpContext http, WebhookSubscriptionStore store, CancellationToken cancellationToken) =>
-        await store.DeleteAsync(http.GetTenantId(), webhookId, cancellationToken) ? TypedResults.NoContent() : NotFound(webhookId);
+        string webhookId, HttpContext http, WebhookSubscriptionStore store, WebhookSender sender, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(http.GetTenantId(), webhookId, cancellationToken))
+        {
+            return NotFound(webhookId);
+        }
+
+        sender.Forget(webhookId);
+        return TypedResults.NoContent();
+    }
 
     /// <summary>The subscription's deliveries, newest first, optionally of one status; <c>before</c> pages on.</summary>
     public static async Task<Results<Ok<IReadOnlyList<DeliveryView>>, ProblemHttpResult>> ListDeliveries(
@@ -146,7 +154,7 @@ public static class WebhookEndpoints
 
     /// <summary>Sends a delivery again from now on, with a fresh retry window (whatever its status).</summary>
     public static async Task<Results<Accepted, ProblemHttpResult>> Redeliver(
-        string webhookId, long deliveryId, HttpContext http, WebhookSubscriptionStore store, NpgsqlDataSource dataSource, WebhookDeliverySignal signal,
+        string webhookId, long deliveryId, HttpContext http, WebhookSubscriptionStore store, NpgsqlDataSource dataSource, WebhookSender sender,
         CancellationToken cancellationToken)
     {
         var tenant = http.GetTenantId();
@@ -155,31 +163,23 @@ public static class WebhookEndpoints
             return NotFound(webhookId);
         }
 
-        // The message goes back to its lane, first in line if it is older than the lane's head.
+        // The message goes back to its lane, first in line if it is older than what waits there; the sending
+        // instance takes it from here, or finds it by requeued_at when that is another instance.
         await using var command = dataSource.CreateCommand("""
-            WITH again AS (
-                UPDATE webhook_deliveries
-                SET status = 'pending', next_attempt_at = now(), window_start = now()
-                WHERE tenant_id = $1 AND subscription_id = $2 AND id = $3
-                RETURNING id, subscription_id, lane)
-            , lane AS (
-                INSERT INTO webhook_lanes (subscription_id, lane, head_id, next_attempt_at)
-                SELECT subscription_id, lane, id, now() FROM again
-                ON CONFLICT (subscription_id, lane) DO UPDATE SET
-                    head_id = least(coalesce(webhook_lanes.head_id, excluded.head_id), excluded.head_id),
-                    next_attempt_at = CASE WHEN webhook_lanes.head_id IS NULL OR excluded.head_id < webhook_lanes.head_id
-                        THEN now() ELSE webhook_lanes.next_attempt_at END)
-            SELECT count(*) FROM again
+            UPDATE webhook_deliveries
+            SET status = 'pending', next_attempt_at = now(), window_start = now(), requeued_at = clock_timestamp()
+            WHERE tenant_id = $1 AND subscription_id = $2 AND id = $3
+            RETURNING requeued_at
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = webhookId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = deliveryId });
-        if (await command.ExecuteScalarAsync(cancellationToken) is not long found || found == 0)
+        if (await command.ExecuteScalarAsync(cancellationToken) is not DateTime requeuedAt)
         {
             return Problems.NotFound($"Delivery {deliveryId} of webhook {webhookId} was not found.");
         }
 
-        signal.Notify();
+        sender.Requeue(deliveryId, new DateTimeOffset(requeuedAt, TimeSpan.Zero));
         return TypedResults.Accepted($"/api/v1/webhooks/{webhookId}/deliveries?status=pending");
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
+using CallControl.Api.Webhooks.Sending;
 using CallControl.Api.Webhooks.Subscriptions;
 using Npgsql;
 
@@ -12,16 +13,19 @@ namespace CallControl.Api.Webhooks.Fanout;
 /// Turns the log into webhook deliveries: for each append, the contract's event messages for the
 /// conversation's subscribers (one lane per conversation) and each affected agent's conversationUpdate (one
 /// lane per agent, from the desk updates the append made). Rows are written with the subscription's
-/// checkpoint, so each message is queued exactly once whatever restarts.
+/// checkpoint, so each message is queued exactly once whatever restarts. Once committed, they are handed
+/// to this instance's <see cref="WebhookSender"/>, whose terms follow this subscription's.
 /// </summary>
 public sealed class WebhookFanout : IEventSubscription
 {
     private static readonly HashSet<string> ConversationEventTypes = [.. ConversationEventSerializer.TypeNames];
-    private readonly WebhookDeliverySignal _signal;
+    private readonly WebhookSender _sender;
 
-    public WebhookFanout(WebhookDeliverySignal signal) => _signal = signal;
+    public WebhookFanout(WebhookSender sender) => _sender = sender;
 
     public string Name => "webhook-fanout";
+
+    public void OnTermStarted(CancellationToken term) => _sender.BeginTerm(term);
 
     public async Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken)
     {
@@ -57,8 +61,8 @@ public sealed class WebhookFanout : IEventSubscription
                 await relaxed.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertAsync(batch, deliveries, cancellationToken);
-            batch.AfterCommit(_signal.Notify);
+            var queued = await InsertAsync(batch, deliveries, cancellationToken);
+            batch.AfterCommit(() => _sender.Accept(queued));
         }
     }
 
@@ -87,7 +91,7 @@ public sealed class WebhookFanout : IEventSubscription
             foreach (var subscription in subscriptions.Where(s => s.Wants(kind.Type) && s.Covers(agents)))
             {
                 payload ??= EventPayload(stored, kind.Type, kind.Participant?.Value);
-                deliveries.Add(new NewDelivery(tenant, subscription.Id, "evt_" + stored.Id.ToString("N"), kind.Type, "conversation:" + conversationId, payload, null, null));
+                deliveries.Add(new NewDelivery(tenant, subscription, "evt_" + stored.Id.ToString("N"), kind.Type, "conversation:" + conversationId, payload, null, null, payload));
             }
         }
 
@@ -102,7 +106,7 @@ public sealed class WebhookFanout : IEventSubscription
             foreach (var subscription in subscriptions.Where(s => s.Wants(WebhookEventTypes.ConversationUpdate) && s.Covers([update.AgentId])))
             {
                 deliveries.Add(new NewDelivery(
-                    tenant, subscription.Id, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + update.AgentId, null, update.AgentId, update.Sequence));
+                    tenant, subscription, messageId, WebhookEventTypes.ConversationUpdate, "agent:" + update.AgentId, null, update.AgentId, update.Sequence, update.Payload));
             }
         }
     }
@@ -112,7 +116,7 @@ public sealed class WebhookFanout : IEventSubscription
         SubscriptionBatch batch, List<List<StoredEvent>> appends, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT u.tenant_id, u.conversation_id, u.conversation_version, u.agent_id, u.sequence
+            SELECT u.tenant_id, u.conversation_id, u.conversation_version, u.agent_id, u.sequence, u.payload::text
             FROM unnest($1::text[], $2::text[], $3::bigint[]) AS a(tenant_id, conversation_id, conversation_version)
             JOIN agent_desk_updates u USING (tenant_id, conversation_id, conversation_version)
             ORDER BY u.agent_id, u.sequence
@@ -124,7 +128,7 @@ public sealed class WebhookFanout : IEventSubscription
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            updates.Add(new DeskUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4)));
+            updates.Add(new DeskUpdate(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
         }
 
         return updates.ToLookup(u => (u.TenantId, u.ConversationId, u.ConversationVersion));
@@ -164,40 +168,56 @@ public sealed class WebhookFanout : IEventSubscription
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static async Task InsertAsync(SubscriptionBatch batch, List<NewDelivery> deliveries, CancellationToken cancellationToken)
+    /// <summary>Inserts the deliveries (skipping any queued already) and returns the new ones, ready to send.</summary>
+    private async Task<List<QueuedDelivery>> InsertAsync(SubscriptionBatch batch, List<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        // An idle lane gets its new oldest message as head; a busy lane keeps its head, whose successors follow it.
         await using var command = new NpgsqlCommand("""
-            WITH inserted AS (
-                INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload, desk_agent_id, desk_sequence)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-                ON CONFLICT (subscription_id, message_id) DO NOTHING
-                RETURNING id, subscription_id, lane),
-            heads AS (
-                SELECT subscription_id, lane, min(id) AS id FROM inserted GROUP BY subscription_id, lane)
-            INSERT INTO webhook_lanes (subscription_id, lane, head_id, next_attempt_at)
-            SELECT subscription_id, lane, id, now() FROM heads
-            ORDER BY subscription_id, lane
-            ON CONFLICT (subscription_id, lane) DO UPDATE SET
-                head_id = coalesce(webhook_lanes.head_id, excluded.head_id),
-                next_attempt_at = CASE WHEN webhook_lanes.head_id IS NULL THEN now() ELSE webhook_lanes.next_attempt_at END
+            INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload, desk_agent_id, desk_sequence)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+            ON CONFLICT (subscription_id, message_id) DO NOTHING
+            RETURNING id, subscription_id, message_id, window_start
             """, batch.Connection, batch.Transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.TenantId)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.SubscriptionId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Subscription.Id)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.MessageId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.EventType)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Lane)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. deliveries.Select(d => d.Payload)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. deliveries.Select(d => d.DeskAgentId)] });
         command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. deliveries.Select(d => d.DeskSequence)] });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var byKey = deliveries.ToDictionary(d => (d.Subscription.Id, d.MessageId));
+        var queued = new List<QueuedDelivery>(deliveries.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var delivery = byKey[(reader.GetString(1), reader.GetString(2))];
+            var windowStart = reader.GetFieldValue<DateTimeOffset>(3);
+            queued.Add(new QueuedDelivery(
+                reader.GetInt64(0),
+                delivery.Lane,
+                delivery.MessageId,
+                Encoding.UTF8.GetBytes(delivery.Body),
+                windowStart,
+                0,
+                windowStart,
+                _sender.Target(delivery.Subscription.Id, delivery.Subscription.Url, delivery.Subscription.Secret)));
+        }
+
+        queued.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return queued;
     }
 
-    private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence);
+    private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence, string Payload);
 
+    /// <summary>A message to queue: <see cref="Payload"/> is stored (event messages), <see cref="Body"/> is what is sent.</summary>
     private sealed record NewDelivery(
-        string TenantId, string SubscriptionId, string MessageId, string EventType, string Lane, string? Payload, string? DeskAgentId, long? DeskSequence);
+        string TenantId,
+        WebhookSubscription Subscription,
+        string MessageId,
+        string EventType,
+        string Lane,
+        string? Payload,
+        string? DeskAgentId,
+        long? DeskSequence,
+        string Body);
 }
-
-/// <summary>Wakes this process's delivery worker when deliveries were queued or a send finished.</summary>
-public sealed class WebhookDeliverySignal : AsyncSignal;

@@ -56,8 +56,6 @@ public sealed class WebhookSubscriptionStore
             , dropped AS (
                 UPDATE webhook_deliveries SET status = 'dead', last_error = 'subscription deleted'
                 WHERE subscription_id IN (SELECT id FROM gone) AND status IN ('pending', 'failed'))
-            , idle AS (
-                UPDATE webhook_lanes SET head_id = NULL, leased_until = NULL WHERE subscription_id IN (SELECT id FROM gone))
             SELECT count(*) FROM gone
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
