@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace CallControl.Bench;
 
@@ -35,6 +36,12 @@ public sealed class BenchHost : IAsyncDisposable
         BaseAddress = new Uri(app.Urls.First());
     }
 
+    /// <summary>
+    /// Whether to collect and print the database's statement statistics (<c>CALLCONTROL_BENCH_STATEMENTS=1</c>);
+    /// off by default, as collecting them costs the run some speed.
+    /// </summary>
+    public static bool Statements { get; } = Environment.GetEnvironmentVariable("CALLCONTROL_BENCH_STATEMENTS") == "1";
+
     public Uri BaseAddress { get; }
 
     public IServiceProvider Services => _app.Services;
@@ -50,6 +57,11 @@ public sealed class BenchHost : IAsyncDisposable
             // Commit times are kept so that latencies can be measured from the moment an append committed.
             Settings = { ["synchronous_commit"] = "on", ["max_connections"] = "200", ["track_commit_timestamp"] = "on" },
         };
+        if (Statements)
+        {
+            options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+        }
+
         var cluster = await LocalPostgresCluster.StartAsync(options, NullLogger.Instance);
         var builder = WebApplication.CreateBuilder();
         builder.Environment.EnvironmentName = "Production";
@@ -113,6 +125,36 @@ public sealed class BenchHost : IAsyncDisposable
             }
         });
         return created;
+    }
+
+    /// <summary>Starts statement statistics afresh (when <see cref="Statements"/> is on).</summary>
+    public async Task ResetStatementsAsync()
+    {
+        if (Statements)
+        {
+            await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()");
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Prints the statements that took the most time since the reset (when <see cref="Statements"/> is on).</summary>
+    public async Task PrintStatementsAsync()
+    {
+        if (!Statements)
+        {
+            return;
+        }
+
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+            SELECT round(total_exec_time), calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Console.WriteLine(FormattableString.Invariant($"statement: {reader.GetDecimal(0)} ms, {reader.GetInt64(1)} calls, {reader.GetInt64(2)} rows: {reader.GetString(3)}"));
+        }
     }
 
     public static double Percentile(List<double> sorted, double p) =>
