@@ -54,13 +54,6 @@ public sealed class WebhookFanout : IEventSubscription
 
         if (deliveries.Count > 0)
         {
-            // Queued messages can be queued again from the log if a crash loses them (the checkpoint goes with
-            // them, and the insert skips what exists), so this commit need not wait for the disk.
-            await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", batch.Connection, batch.Transaction))
-            {
-                await relaxed.ExecuteNonQueryAsync(cancellationToken);
-            }
-
             var queued = await InsertAsync(batch, deliveries, cancellationToken);
             batch.AfterCommit(() => _sender.Accept(queued));
         }
@@ -171,12 +164,17 @@ public sealed class WebhookFanout : IEventSubscription
     /// <summary>Inserts the deliveries (skipping any queued already) and returns the new ones, ready to send.</summary>
     private async Task<List<QueuedDelivery>> InsertAsync(SubscriptionBatch batch, List<NewDelivery> deliveries, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
+        // Queued messages can be queued again from the log if a crash loses them (the checkpoint goes with them,
+        // and the insert skips what exists), so this commit need not wait for the disk.
+        await using var statements = new NpgsqlBatch(batch.Connection, batch.Transaction);
+        statements.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload, desk_agent_id, desk_sequence)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
             ON CONFLICT (subscription_id, message_id) DO NOTHING
             RETURNING id, subscription_id, message_id, window_start
-            """, batch.Connection, batch.Transaction);
+            """);
+        statements.BatchCommands.Add(command);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.TenantId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.Subscription.Id)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. deliveries.Select(d => d.MessageId)] });
@@ -187,7 +185,7 @@ public sealed class WebhookFanout : IEventSubscription
         command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. deliveries.Select(d => d.DeskSequence)] });
         var byKey = deliveries.ToDictionary(d => (d.Subscription.Id, d.MessageId));
         var queued = new List<QueuedDelivery>(deliveries.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await statements.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var delivery = byKey[(reader.GetString(1), reader.GetString(2))];
