@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace CallControl.Media.Sdp;
 
 /// <summary>
@@ -21,6 +23,11 @@ public sealed partial class SdpNegotiator
     public SdpNegotiator(SdpLocalMedia local, ulong sessionId)
     {
         ArgumentNullException.ThrowIfNull(local);
+        if (local.UserName.Length == 0 || local.UserName.AsSpan().ContainsAny(" \t\r\n") || local.RtpPort is <= 0 or > IPEndPoint.MaxPort)
+        {
+            throw new ArgumentException("The o= username must be one token and the RTP port from 1 to 65535.", nameof(local));
+        }
+
         _local = local;
         _localAddress = SdpAddress.FromIP(local.Address);
         _sessionId = sessionId;
