@@ -102,11 +102,22 @@ public sealed class SipConnection
     /// <summary>Closes the connection at once; messages already queued from it stay valid.</summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            return;
+            TearDown();
         }
+    }
 
+    public override string ToString() => $"#{Id} {Local.EndPoint}<->{Remote.EndPoint}";
+
+    internal void Start()
+    {
+        ScheduleIdleCheck(_idleTimeout);
+        Reading = ReadAsync();
+    }
+
+    private void TearDown()
+    {
         _closing.Cancel();
         Volatile.Read(ref _idleCheck)?.Cancel();
         try
@@ -120,14 +131,6 @@ public sealed class SipConnection
 
         _stream.Dispose();
         _transport.OnClosed(this);
-    }
-
-    public override string ToString() => $"#{Id} {Local.EndPoint}<->{Remote.EndPoint}";
-
-    internal void Start()
-    {
-        ScheduleIdleCheck(_idleTimeout);
-        Reading = ReadAsync();
     }
 
     private async Task ReadAsync()
@@ -204,8 +207,8 @@ public sealed class SipConnection
         Volatile.Write(ref _idleCheck, _wheel.Schedule(after, static connection => ((SipConnection)connection!).CheckIdle(), this));
 
     /// <summary>
-    /// Runs on the wheel's tick, so closing goes to the thread pool: socket teardown and the read loop's
-    /// wake-up must not run inline there.
+    /// Runs on the wheel's tick: the connection is closed from here on, but the socket teardown and the read
+    /// loop's wake-up go to the thread pool so they never run inline on the tick.
     /// </summary>
     private void CheckIdle()
     {
@@ -221,7 +224,10 @@ public sealed class SipConnection
             return;
         }
 
-        _transport.OnIdle(this);
-        ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Close(), this, preferLocal: false);
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _transport.OnIdle(this);
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.TearDown(), this, preferLocal: false);
+        }
     }
 }

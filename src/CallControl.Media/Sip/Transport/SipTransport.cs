@@ -88,7 +88,7 @@ public sealed partial class SipTransport : IAsyncDisposable
         }
         catch
         {
-            transport.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            transport.Abort();
             throw;
         }
 
@@ -142,6 +142,19 @@ public sealed partial class SipTransport : IAsyncDisposable
         await Task.WhenAll(reading).ConfigureAwait(false);
         _queues.Complete();
         _stopping.Dispose();
+    }
+
+    /// <summary>Undoes a start that failed part-way: no connection exists yet, and the loops end on their own.</summary>
+    private void Abort()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _stopping.Cancel();
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        _queues.Complete();
     }
 
     internal ValueTask<bool> EnqueueAsync(InboundSipMessage message, CancellationToken cancellationToken) =>

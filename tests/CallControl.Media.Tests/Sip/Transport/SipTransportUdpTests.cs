@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using CallControl.Media.Sip.Timing;
 using CallControl.Media.Sip.Transport;
 using static CallControl.Media.Tests.Sip.Transport.LoopbackTransport;
 
@@ -95,6 +96,29 @@ public sealed class SipTransportUdpTests
         Encoding.UTF8.GetString(queued.Bytes.Span).ShouldContain("CSeq: 3 OPTIONS");
         await loopback.Transport.Inbound.Completion.WaitAsync(Patience);
         await loopback.Transport.Overloaded.Completion.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public void AnAddressInUseStopsTheStartAndReleasesWhatWasAlreadyBound()
+    {
+        using var busy = new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        busy.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int freePort;
+        using (var probe = new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            freePort = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        using var wheel = new TimerWheel(new VirtualClock());
+        var options = new SipTransportOptions
+        {
+            ListenOn = [SipEndPoint.Udp(new IPEndPoint(IPAddress.Loopback, freePort)), SipEndPoint.Udp((IPEndPoint)busy.LocalEndPoint!)],
+        };
+
+        Should.Throw<SocketException>(() => SipTransport.Start(options, wheel)).SocketErrorCode.ShouldBe(SocketError.AddressAlreadyInUse);
+        using var rebound = new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        rebound.Bind(new IPEndPoint(IPAddress.Loopback, freePort));
     }
 
     private static AddressFamily AddressFamily(string address) => IPAddress.Parse(address).AddressFamily;
