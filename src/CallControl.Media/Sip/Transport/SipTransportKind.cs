@@ -1,0 +1,7 @@
+namespace CallControl.Media.Sip.Transport;
+
+public enum SipTransportKind
+{
+    Udp,
+    Tcp,
+}
