@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using CallControl.Media.Sip.Parsing;
 
 namespace CallControl.Media.Sip.Messages;
@@ -87,8 +88,8 @@ public abstract record SipMessage
         return hash.ToHashCode();
     }
 
-    /// <summary>The message as it would be sent, for logs and tests.</summary>
-    public override string ToString() => System.Text.Encoding.UTF8.GetString(SipWriter.ToArray(this));
+    /// <summary>The message as it would be sent (body decoded as UTF-8), for logs and tests.</summary>
+    public sealed override string ToString() => Encoding.UTF8.GetString(SipWriter.ToArray(this));
 
     private T? Typed<T>(string name)
         where T : class =>
