@@ -7,7 +7,8 @@ namespace CallControl.Media.Sip.Messages;
 /// <summary>
 /// A SIP request or response: header fields in order and a body. Messages are immutable; change one
 /// with <c>with</c> or the <see cref="SipMessageBuilding"/> methods. The typed accessors read the header
-/// list and return null (or an empty list) when the header is absent or its value did not parse.
+/// list and return null (or an empty list) when the header is absent or its value did not parse; the
+/// list accessors build their list on each call, so hold on to the result rather than call them in a loop.
 /// Equality compares start line, headers and body bytes.
 /// </summary>
 public abstract record SipMessage

@@ -184,6 +184,20 @@ public sealed class SipGrammarEdgeTests
     }
 
     [Fact]
+    public void RportIsReadWithAndWithoutItsValue()
+    {
+        var request = ParseRequest(SipText.Message(
+            Head.Replace("z9hG4bKedge", "z9hG4bKedge;rport", StringComparison.Ordinal)
+            + "\nVia: SIP/2.0/TCP 192.0.2.2:5070;received=198.51.100.7;rport=40123;branch=z9hG4bKsecond"));
+
+        var (first, second) = (request.Vias[0], request.Vias[1]);
+
+        (first.HasRPort, first.RPort, first.Received).ShouldBe((true, (int?)null, (string?)null));
+        (second.HasRPort, second.RPort, second.Received, second.Port).ShouldBe((true, (int?)40123, "198.51.100.7", (int?)5070));
+        second.Branch.ShouldBe("z9hG4bKsecond");
+    }
+
+    [Fact]
     public void ADatagramOfOnlyLineBreaksIsEmpty()
     {
         SipParser.Parse("\r\n\r\n"u8).Error!.Kind.ShouldBe(SipParseErrorKind.Empty);
