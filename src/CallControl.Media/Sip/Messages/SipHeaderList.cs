@@ -20,7 +20,7 @@ public sealed class SipHeaderList : IReadOnlyList<SipHeader>, IEquatable<SipHead
     public SipHeader this[int index] => _items[index];
 
     /// <summary>Builds a list from headers, in order.</summary>
-    public static SipHeaderList Of(params IEnumerable<SipHeader> headers) => new(headers.ToImmutableArray());
+    public static SipHeaderList Of(params IEnumerable<SipHeader> headers) => new([.. headers]);
 
     /// <summary>The first header of that name, or null.</summary>
     public SipHeader? First(string name)

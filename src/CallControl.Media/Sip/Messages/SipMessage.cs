@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using CallControl.Media.Sip.Parsing;
 
 namespace CallControl.Media.Sip.Messages;
@@ -6,7 +7,8 @@ namespace CallControl.Media.Sip.Messages;
 /// <summary>
 /// A SIP request or response: header fields in order and a body. Messages are immutable; change one
 /// with <c>with</c> or the <see cref="SipMessageBuilding"/> methods. The typed accessors read the header
-/// list and return null (or an empty list) when the header is absent or its value did not parse.
+/// list and return null (or an empty list) when the header is absent or its value did not parse; the
+/// list accessors build their list on each call, so hold on to the result rather than call them in a loop.
 /// Equality compares start line, headers and body bytes.
 /// </summary>
 public abstract record SipMessage
@@ -87,8 +89,8 @@ public abstract record SipMessage
         return hash.ToHashCode();
     }
 
-    /// <summary>The message as it would be sent, for logs and tests.</summary>
-    public override string ToString() => System.Text.Encoding.UTF8.GetString(SipWriter.ToArray(this));
+    /// <summary>The message as it would be sent (body decoded as UTF-8), for logs and tests.</summary>
+    public sealed override string ToString() => Encoding.UTF8.GetString(SipWriter.ToArray(this));
 
     private T? Typed<T>(string name)
         where T : class =>

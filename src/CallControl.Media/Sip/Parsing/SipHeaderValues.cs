@@ -65,7 +65,7 @@ internal static class SipHeaderValues
             return false;
         }
 
-        string? displayName = null;
+        string? displayName;
         MessageUri? uri;
         if (text[i] == (byte)'"')
         {

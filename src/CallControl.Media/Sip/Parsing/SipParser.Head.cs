@@ -11,6 +11,9 @@ public static partial class SipParser
     private static readonly string[] RequiredHeaders =
         [SipHeaderNames.Via, SipHeaderNames.From, SipHeaderNames.To, SipHeaderNames.CallId, SipHeaderNames.CSeq];
 
+    /// <summary>The first thing found wrong while reading a head.</summary>
+    private readonly record struct Fault(SipParseErrorKind Kind, string Detail, string? HeaderName);
+
     /// <summary>
     /// The start line and header fields of one message, read from its own copy of the bytes (which the
     /// header values point into), with the first fault found and the declared Content-Length.
@@ -41,7 +44,7 @@ public static partial class SipParser
             var span = head.AsSpan();
             var lineEnd = span.IndexOf(CrLf);
             var start = StartLine.Parse(span[..lineEnd]);
-            var fault = start.ErrorKind is { } kind ? (kind, start.ErrorDetail!, (string?)null) : default((SipParseErrorKind, string, string?)?);
+            Fault? fault = start.ErrorKind is { } kind ? new Fault(kind, start.ErrorDetail!, null) : null;
             var headers = new List<SipHeader>();
             var position = lineEnd + 2;
             while (position < head.Length)
@@ -56,7 +59,7 @@ public static partial class SipParser
                 position = fieldEnd + 2;
                 if (headers.Count == SipLimits.MaxHeaderCount)
                 {
-                    fault ??= (SipParseErrorKind.TooManyHeaders, "The message has too many header fields.", null);
+                    fault ??= new Fault(SipParseErrorKind.TooManyHeaders, "The message has too many header fields.", null);
                     break;
                 }
 
@@ -71,8 +74,8 @@ public static partial class SipParser
             var list = SipHeaderList.Of(headers);
             var (contentLength, contentLengthError) = ReadContentLength(list);
             fault ??= CheckMessage(start, list);
-            var error = fault is var (faultKind, detail, name)
-                ? ToError(start, list, faultKind, detail, name, framingLost: false)
+            var error = fault is { } found
+                ? ToError(start, list, found.Kind, found.Detail, found.HeaderName, framingLost: false)
                 : null;
             return new Head(start, list, error, contentLength, contentLengthError);
         }
@@ -97,13 +100,13 @@ public static partial class SipParser
                 FramingLost = framingLost,
             };
 
-        private static SipHeader? ReadField(byte[] head, int start, int end, out (SipParseErrorKind, string, string?)? fault)
+        private static SipHeader? ReadField(byte[] head, int start, int end, out Fault? fault)
         {
             fault = null;
             var field = head.AsSpan(start, end - start);
             if (field.Length > SipLimits.MaxHeaderFieldLength)
             {
-                fault = (SipParseErrorKind.HeaderTooLong, "A header field is too long.", null);
+                fault = new Fault(SipParseErrorKind.HeaderTooLong, "A header field is too long.", null);
                 return null;
             }
 
@@ -111,7 +114,7 @@ public static partial class SipParser
             var nameBytes = colon > 0 ? field[..colon].TrimEnd(" \t"u8) : [];
             if (!SipGrammar.IsToken(nameBytes))
             {
-                fault = (SipParseErrorKind.BadHeaderLine, "A header line has no 'name:'.", null);
+                fault = new Fault(SipParseErrorKind.BadHeaderLine, "A header line has no 'name:'.", null);
                 return null;
             }
 
@@ -122,7 +125,7 @@ public static partial class SipParser
             var valid = !HasBareControl(span) && SipHeaderValues.TryParse(name, span, out parsed);
             if (!valid)
             {
-                fault = (SipParseErrorKind.BadHeaderValue, $"The {name} header value is not valid.", name);
+                fault = new Fault(SipParseErrorKind.BadHeaderValue, $"The {name} header value is not valid.", name);
             }
 
             return new SipHeader(name, value, valid, parsed);
@@ -192,13 +195,13 @@ public static partial class SipParser
             return header.Parsed is int length ? (length, null) : (null, "Content-Length is not a non-negative number.");
         }
 
-        private static (SipParseErrorKind, string, string?)? CheckMessage(StartLine start, SipHeaderList headers)
+        private static Fault? CheckMessage(StartLine start, SipHeaderList headers)
         {
             foreach (var name in SingleValuedHeaders)
             {
                 if (headers.CountOf(name) > 1)
                 {
-                    return (SipParseErrorKind.DuplicateHeader, $"{name} appears more than once.", name);
+                    return new Fault(SipParseErrorKind.DuplicateHeader, $"{name} appears more than once.", name);
                 }
             }
 
@@ -206,19 +209,19 @@ public static partial class SipParser
             {
                 if (!headers.Contains(name))
                 {
-                    return (SipParseErrorKind.MissingHeader, $"{name} is missing.", name);
+                    return new Fault(SipParseErrorKind.MissingHeader, $"{name} is missing.", name);
                 }
             }
 
             var contacts = headers.All(SipHeaderNames.Contact).ToList();
             if (contacts.Count > 1 && contacts.Exists(c => c.Parsed is ContactValues { IsWildcard: true }))
             {
-                return (SipParseErrorKind.BadHeaderValue, "Contact: * must stand alone.", SipHeaderNames.Contact);
+                return new Fault(SipParseErrorKind.BadHeaderValue, "Contact: * must stand alone.", SipHeaderNames.Contact);
             }
 
             if (start.IsRequest && headers.First(SipHeaderNames.CSeq)?.Parsed is CSeq cseq && cseq.Method != start.Method)
             {
-                return (SipParseErrorKind.MethodMismatch, "The CSeq method differs from the request method.", SipHeaderNames.CSeq);
+                return new Fault(SipParseErrorKind.MethodMismatch, "The CSeq method differs from the request method.", SipHeaderNames.CSeq);
             }
 
             return null;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
 using CallControl.Media.Sip.Messages;
 
 namespace CallControl.Media.Sip.Parsing;
@@ -21,7 +20,7 @@ public static partial class SipParser
     public static SipParseStatus TryParse(
         in ReadOnlySequence<byte> input,
         SipFraming framing,
-        [NotNullWhen(true)] out SipMessage? message,
+        out SipMessage? message,
         out SequencePosition consumed,
         out SipParseError? error)
     {

@@ -121,9 +121,9 @@ public static class SipWriter
 
     private interface ISink
     {
-        void Write(scoped ReadOnlySpan<byte> bytes);
+        public void Write(scoped ReadOnlySpan<byte> bytes);
 
-        void WriteText(string text);
+        public void WriteText(string text);
     }
 
     private struct CountingSink : ISink
