@@ -12,6 +12,7 @@ namespace CallControl.Media.Sip.Transactions;
 public abstract class SipServerTransaction : SipTransaction
 {
     private string? _toTag;
+    private bool _seenByUser;
 
     private protected SipServerTransaction(
         SipTransactionLayer layer, TransactionKey key, SipRequest request, SipEndPoint remote, SipConnection? connection, SipTransactionState initial)
@@ -78,6 +79,7 @@ public abstract class SipServerTransaction : SipTransaction
     {
         lock (Gate)
         {
+            _seenByUser = true;
             Notify(() =>
             {
                 try
@@ -127,8 +129,14 @@ public abstract class SipServerTransaction : SipTransaction
     /// <summary>Answers a retransmitted request; runs under the lock, never once terminated.</summary>
     private protected abstract void OnRetransmission();
 
-    private protected override void NotifyFailure(SipTransactionFailure failure) =>
-        Notify(() => Layer.User.OnServerTransactionFailed(this, failure));
+    /// <summary>Only a transaction the user was given hears of its failure, not one the layer answered alone (481, 482, CANCEL).</summary>
+    private protected override void NotifyFailure(SipTransactionFailure failure)
+    {
+        if (_seenByUser)
+        {
+            Notify(() => Layer.User.OnServerTransactionFailed(this, failure));
+        }
+    }
 }
 
 /// <summary>

@@ -11,6 +11,19 @@ public sealed class MatchingTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
+    public void CopiesOfOneInviteArrivingOnManyThreadsAtOnceMakeOneTransactionAndOneUserCall()
+    {
+        var invite = System.Text.Encoding.UTF8.GetBytes(Request());
+
+        Parallel.For(0, 800, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => _harness.Receive(invite));
+
+        _harness.User.Requests.ShouldHaveSingleItem();
+        _harness.Layer.ServerTransactionCount.ShouldBe(1);
+        _harness.Wire.Responses(100).ShouldNotBeEmpty();
+        _harness.Wire.AllResponses.ShouldAllBe(m => m.Response.StatusCode == 100);
+    }
+
+    [Fact]
     public void ARequestWithTheSameBranchFromAnotherSentByIsANewTransaction()
     {
         _harness.Receive(Request(method: "OPTIONS"));

@@ -49,14 +49,6 @@ internal sealed class RecordingWire(VirtualClock clock) : ISipWire
 
     public IReadOnlyList<SentMessage> AllResponses => Sent.Where(m => m.Message is SipResponse).ToList();
 
-    public void Clear()
-    {
-        lock (_sent)
-        {
-            _sent.Clear();
-        }
-    }
-
     public ValueTask<SipSendResult> SendAsync(ReadOnlyMemory<byte> message, SipEndPoint to, SipConnection? via)
     {
         var parsed = SipParser.Parse(message.Span);
