@@ -143,6 +143,44 @@ public sealed class Sipp : IAsyncDisposable
         return await sipp.WaitAsync(run.Timeout + TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>
+    /// Waits until SIPp has bound its SIP port (read from /proc/net, so nothing touches the socket): a
+    /// server scenario is only ready to be called then.
+    /// </summary>
+    public async Task WaitUntilListeningAsync(SippTransport transport, TimeSpan timeout)
+    {
+        var hexPort = LocalPort.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        string[] tables = transport == SippTransport.Udp ? ["/proc/net/udp", "/proc/net/udp6"] : ["/proc/net/tcp", "/proc/net/tcp6"];
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            foreach (var table in tables.Where(File.Exists))
+            {
+                foreach (var line in await File.ReadAllLinesAsync(table))
+                {
+                    // "sl local_address rem_address st ...": the local address ends in :PORT; TCP listeners are state 0A.
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (fields.Length > 3 && fields[1].EndsWith(":" + hexPort, StringComparison.Ordinal) && (transport == SippTransport.Udp || fields[3] == "0A"))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"sipp did not listen on port {LocalPort} in time.\n{Output()}");
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
     /// <summary>Waits for SIPp to exit (killing it after <paramref name="timeout"/>) and returns its result.</summary>
     public async Task<SippResult> WaitAsync(TimeSpan timeout)
     {

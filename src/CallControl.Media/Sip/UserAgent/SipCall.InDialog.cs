@@ -1,0 +1,277 @@
+using CallControl.Media.Sdp;
+using CallControl.Media.Sip.Dialogs;
+using CallControl.Media.Sip.Messages;
+using CallControl.Media.Sip.Transactions;
+
+namespace CallControl.Media.Sip.UserAgent;
+
+public sealed partial class SipCall
+{
+    /// <summary>Puts the far end on hold with a re-INVITE (sendonly, or inactive when it holds us). False when the call cannot now.</summary>
+    public bool Hold() => ChangeHold(hold: true);
+
+    /// <summary>Takes the far end off hold with a re-INVITE (sendrecv).</summary>
+    public bool Resume() => ChangeHold(hold: false);
+
+    /// <summary>
+    /// Ends the call however it stands: BYE when connected, CANCEL for an outbound call not yet answered,
+    /// 480 for an inbound one still ringing.
+    /// </summary>
+    public void Hangup()
+    {
+        lock (_gate)
+        {
+            switch (State)
+            {
+                case SipCallState.Connected:
+                    SendByeLocked();
+                    return;
+                case SipCallState.Calling or SipCallState.Ringing when Direction == SipCallDirection.Outbound:
+                    Cancel();
+                    return;
+                case SipCallState.Ringing when _final is null:
+                    Reject(480);
+                    return;
+                case SipCallState.Ringing:
+                    // Answered but not yet acknowledged: the dialog exists, so BYE (RFC 3261 15).
+                    SendByeLocked();
+                    return;
+            }
+        }
+    }
+
+    /// <summary>A request in this call's dialog: checked by the dialog (481, 491, 500 with Retry-After…), then handled.</summary>
+    internal void Receive(SipServerTransaction transaction, SipRequest request, SipDialog dialog)
+    {
+        lock (_gate)
+        {
+            switch (dialog.ReceiveRequest(request))
+            {
+                case RequestVerdict.Rejected rejected:
+                    transaction.Respond(rejected.Response);
+                    return;
+                case RequestVerdict.Accepted:
+                    break;
+                default:
+                    transaction.Respond(481);
+                    return;
+            }
+
+            if (request.Method == SipMethod.Bye)
+            {
+                transaction.Respond(dialog.CreateResponse(request, 200));
+                EndLocked(200, SipInitiator.Remote);
+            }
+            else if (request.Method == SipMethod.Invite || (request.Method == SipMethod.Update && !request.Body.IsEmpty))
+            {
+                OfferReceivedLocked(transaction, request);
+            }
+            else if (request.Method == SipMethod.Refer)
+            {
+                transaction.Respond(dialog.CreateResponse(request, 501));
+            }
+            else
+            {
+                transaction.Respond(dialog.CreateResponse(request, 200));
+            }
+        }
+    }
+
+    /// <summary>A 2xx to our INVITE after its transaction ended: our ACK was lost, so it goes again.</summary>
+    internal void StrayResponse(SipResponse response)
+    {
+        lock (_gate)
+        {
+            if (response.IsSuccess && response.CSeq is { Method.Name: "INVITE" } && _lastAck is not null)
+            {
+                _agent.SendDetached(_agent.Transactions.SendAckAsync(_lastAck, _ackDestination));
+            }
+        }
+    }
+
+    /// <summary>Our final response to the INVITE could not be delivered, or no ACK came for a failure.</summary>
+    internal void ServerFailed()
+    {
+        lock (_gate)
+        {
+            if (State == SipCallState.Ringing)
+            {
+                EndLocked(408, SipInitiator.Remote);
+            }
+        }
+    }
+
+    private void OfferReceivedLocked(SipServerTransaction transaction, SipRequest request)
+    {
+        var dialog = _dialog!;
+        byte[] body;
+        if (request.Body.IsEmpty)
+        {
+            // A re-INVITE without SDP asks for our offer; the ACK brings the answer.
+            body = SdpWriter.Write(_media.CreateOffer());
+            _awaitingAnswerInAck = true;
+        }
+        else if (!SdpParser.TryParse(request.Body.Span, out var offer, out var error))
+        {
+            transaction.Respond(dialog.CreateResponse(request, 400, $"Bad SDP: {error.Detail}"));
+            return;
+        }
+        else if (!_media.TryCreateAnswer(offer, out var answer, out var refusal))
+        {
+            var status = refusal.Code == SdpNegotiationErrorCode.OfferInProgress ? 491 : 488;
+            transaction.Respond(dialog.CreateResponse(request, status));
+            return;
+        }
+        else
+        {
+            body = SdpWriter.Write(answer);
+        }
+
+        var response = dialog.CreateResponse(request, 200).WithBody(body, "application/sdp");
+        transaction.Respond(response);
+        if (request.Method == SipMethod.Invite)
+        {
+            _final = response;
+            _finalConnection = transaction.Connection;
+            StartRetransmittingLocked();
+        }
+
+        NoteRemoteHoldLocked();
+    }
+
+    private bool ChangeHold(bool hold)
+    {
+        lock (_gate)
+        {
+            if (State != SipCallState.Connected || _dialog is not { } dialog || !dialog.Invites.CanSendInvite || _media.HasPendingOffer)
+            {
+                _wantHold = hold;
+                return State == SipCallState.Connected;
+            }
+
+            _wantHold = null;
+            _pendingHold = hold;
+            SendReInviteLocked(dialog, hold ? _media.CreateHoldOffer() : _media.CreateResumeOffer());
+            return true;
+        }
+    }
+
+    private void SendReInviteLocked(SipDialog dialog, SdpSession offer)
+    {
+        var request = dialog.CreateRequest(SipMethod.Invite)
+            .AddHeader(SipHeaderNames.Allow, SipUserAgent.Allow)
+            .WithBody(SdpWriter.Write(offer), "application/sdp");
+        var destination = SipTarget.TryResolve(request, out var resolved) ? resolved : Remote;
+        _agent.Transactions.SendRequest(request, destination, this);
+    }
+
+    private void ReInviteResponseLocked(SipClientTransaction transaction, SipResponse response)
+    {
+        if (response.IsProvisional || _dialog is not { } dialog)
+        {
+            return;
+        }
+
+        var outcome = dialog.ReceiveResponse(response);
+        if (response.IsSuccess)
+        {
+            var ack = dialog.CreateAck(transaction.Request);
+            var destination = SipTarget.TryResolve(ack, out var resolved) ? resolved : Remote;
+            _agent.SendDetached(_agent.Transactions.SendAckAsync(ack, destination));
+            if (SdpParser.TryParse(response.Body.Span, out var answer, out _) && _media.TryApplyAnswer(answer, out _))
+            {
+                NoteRemoteHoldLocked();
+                _agent.Raise(new SipCallEvent.LocalHoldChanged(this, _media.WeHoldRemote));
+            }
+            else
+            {
+                // The answer is unusable: the dialog goes on with the media as before, but the change failed.
+                _media.CancelOffer();
+                _agent.Raise(new SipCallEvent.ReInviteFailed(this, 488));
+            }
+
+            ApplyWantedHoldLocked();
+            return;
+        }
+
+        _media.CancelOffer();
+        switch (outcome)
+        {
+            case ResponseOutcome.RetryReInviteAfter retry:
+                // Glare (RFC 3261 14.1): the same change is tried again after the delay, unless another was asked for meanwhile.
+                _wantHold ??= _pendingHold;
+                _timer = _agent.Wheel.Schedule(retry.Delay, static state => ((SipCall)state!).RetryHold(), this);
+                return;
+            case ResponseOutcome.DialogTerminated:
+                _agent.Raise(new SipCallEvent.ReInviteFailed(this, response.StatusCode));
+                EndLocked(response.StatusCode, SipInitiator.Remote);
+                return;
+            default:
+                _agent.Raise(new SipCallEvent.ReInviteFailed(this, response.StatusCode));
+                ApplyWantedHoldLocked();
+                return;
+        }
+    }
+
+    private void RetryHold()
+    {
+        lock (_gate)
+        {
+            ApplyWantedHoldLocked();
+        }
+    }
+
+    /// <summary>Sends a hold or resume asked for while another offer was in progress.</summary>
+    private void ApplyWantedHoldLocked()
+    {
+        if (_wantHold is { } hold && State == SipCallState.Connected && _dialog is { } dialog && dialog.Invites.CanSendInvite && !_media.HasPendingOffer)
+        {
+            _wantHold = null;
+            _pendingHold = hold;
+            SendReInviteLocked(dialog, hold ? _media.CreateHoldOffer() : _media.CreateResumeOffer());
+        }
+    }
+
+    private void NoteRemoteHoldLocked()
+    {
+        var holds = _media.Current?.RemoteHoldsUs ?? false;
+        if (holds != _remoteHolds)
+        {
+            _remoteHolds = holds;
+            if (State == SipCallState.Connected)
+            {
+                _agent.Raise(new SipCallEvent.RemoteHoldChanged(this, holds));
+            }
+        }
+    }
+
+    private void SendByeLocked()
+    {
+        if (_dialog is not { State: not DialogState.Terminated } dialog)
+        {
+            EndLocked(200, SipInitiator.Local);
+            return;
+        }
+
+        _timer?.Cancel();
+        _retransmission?.AckReceived();
+        var bye = dialog.CreateRequest(SipMethod.Bye);
+        var destination = SipTarget.TryResolve(bye, out var resolved) ? resolved : Remote;
+        State = SipCallState.Terminated;
+        _agent.Transactions.SendRequest(bye, destination, this);
+    }
+
+    private void EndLocked(int statusCode, SipInitiator initiator)
+    {
+        var wasEnded = _ended;
+        State = SipCallState.Terminated;
+        _timer?.Cancel();
+        _retransmission?.AckReceived();
+        if (!wasEnded)
+        {
+            _ended = true;
+            _agent.Forget(this);
+            _agent.Raise(new SipCallEvent.Terminated(this, statusCode, initiator));
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using CallControl.Media.Sdp;
+using CallControl.Media.Sip.Dialogs;
+using CallControl.Media.Sip.Messages;
+using CallControl.Media.Sip.Timing;
+using CallControl.Media.Sip.Transactions;
+using CallControl.Media.Sip.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallControl.Media.Sip.UserAgent;
+
+/// <summary>
+/// The user agent core on top of the transaction layer: it places calls and takes incoming ones, keeps each
+/// call's dialog and offer/answer state, and reports every fact about a call on <see cref="Events"/>. This is
+/// the API the media engine drives: place, answer, reject, cancel, hold, resume, hang up.
+/// </summary>
+public sealed class SipUserAgent : ISipTransactionUser
+{
+    /// <summary>The methods we take, as our Allow header lists them.</summary>
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY, MESSAGE";
+
+    private readonly IReadOnlyList<SipEndPoint> _localEndPoints;
+    private readonly Func<SipCallDirection, SdpLocalMedia> _allocateMedia;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
+    private readonly Channel<SipCallEvent> _events = Channel.CreateUnbounded<SipCallEvent>(new UnboundedChannelOptions { SingleReader = false });
+
+    /// <param name="allocateMedia">Our RTP address and port for a new call's SDP (the media engine's allocation).</param>
+    public SipUserAgent(
+        SipTransactionLayer transactions,
+        TimerWheel wheel,
+        IReadOnlyList<SipEndPoint> localEndPoints,
+        Func<SipCallDirection, SdpLocalMedia> allocateMedia,
+        SipUserAgentOptions? options = null,
+        ILogger<SipUserAgent>? logger = null)
+    {
+        Transactions = transactions ?? throw new ArgumentNullException(nameof(transactions));
+        Wheel = wheel ?? throw new ArgumentNullException(nameof(wheel));
+        _localEndPoints = localEndPoints;
+        _allocateMedia = allocateMedia;
+        Options = options ?? new SipUserAgentOptions();
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    public SipUserAgentOptions Options { get; }
+
+    /// <summary>Facts about calls, in order per call.</summary>
+    public ChannelReader<SipCallEvent> Events => _events.Reader;
+
+    /// <summary>Calls not yet terminated.</summary>
+    public int ActiveCalls => _calls.Count;
+
+    internal SipTransactionLayer Transactions { get; }
+
+    internal TimerWheel Wheel { get; }
+
+    internal DateTimeOffset Now => Wheel.Clock.GetUtcNow();
+
+    internal ISipClientTransactionUser Ignore { get; } = new Ignoring();
+
+    /// <summary>
+    /// Places a call to a <c>sip:</c> URI (an IP address, with <c>;transport=tcp</c> for TCP) or a telephone
+    /// number through the configured trunk.
+    /// </summary>
+    /// <exception cref="ArgumentException">The target is neither, or names a host that is not an IP address.</exception>
+    public SipCall PlaceCall(string target, string? fromUser = null)
+    {
+        if (!SipTarget.TryParseDestination(target, Options.Trunk, out var uri, out var error))
+        {
+            throw new ArgumentException(error, nameof(target));
+        }
+
+        if (!SipTarget.TryResolve(uri, out var destination))
+        {
+            throw new ArgumentException($"'{target}' does not name an IP address this stack can reach.", nameof(target));
+        }
+
+        var contact = Contact(destination);
+        var from = new NameAddress { Uri = ((SipUri)contact.Uri) with { User = fromUser ?? Options.User, Parameters = SipParameters.Empty } };
+        var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Outbound), NewSessionId());
+        var call = SipCall.Place(this, uri, destination, media, from, contact);
+        _calls[call.CallId] = call;
+        return call;
+    }
+
+    void ISipTransactionUser.OnRequest(SipServerTransaction transaction, SipRequest request)
+    {
+        if (request.To?.Tag is not null)
+        {
+            if (request.CallId is { } callId && _calls.TryGetValue(callId, out var call) && call.Dialog is { } dialog)
+            {
+                call.Receive(transaction, request, dialog);
+            }
+            else
+            {
+                transaction.Respond(481);
+            }
+
+            return;
+        }
+
+        if (request.Method == SipMethod.Invite)
+        {
+            var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Inbound), NewSessionId());
+            if (SipCall.Receive(this, transaction, request, media, Contact(transaction.RemoteEndPoint)) is { } call)
+            {
+                _calls[call.CallId] = call;
+                Raise(new SipCallEvent.Offered(call));
+            }
+        }
+        else if (request.Method == SipMethod.Options)
+        {
+            transaction.Respond(SipResponse.Create(request, 200).AddHeader(SipHeaderNames.Allow, Allow));
+        }
+        else if (request.Method == SipMethod.Bye)
+        {
+            transaction.Respond(481);
+        }
+        else
+        {
+            transaction.Respond(SipResponse.Create(request, 405).AddHeader(SipHeaderNames.Allow, Allow));
+        }
+    }
+
+    void ISipTransactionUser.OnAck(SipRequest ack, SipEndPoint source)
+    {
+        if (ack.CallId is { } callId && _calls.TryGetValue(callId, out var call))
+        {
+            call.AckReceived(ack);
+        }
+    }
+
+    void ISipTransactionUser.OnStrayResponse(SipResponse response, SipEndPoint source)
+    {
+        if (response.CallId is { } callId && _calls.TryGetValue(callId, out var call))
+        {
+            call.StrayResponse(response);
+        }
+    }
+
+    void ISipTransactionUser.OnCancelled(SipServerTransaction invite, SipRequest cancel)
+    {
+        if (cancel.CallId is { } callId && _calls.TryGetValue(callId, out var call))
+        {
+            call.Cancelled();
+        }
+    }
+
+    void ISipTransactionUser.OnServerTransactionFailed(SipServerTransaction transaction, SipTransactionFailure failure)
+    {
+        if (transaction.Request.Method == SipMethod.Invite && transaction.Request.CallId is { } callId && _calls.TryGetValue(callId, out var call))
+        {
+            call.ServerFailed();
+        }
+    }
+
+    internal void Raise(SipCallEvent fact) => _events.Writer.TryWrite(fact);
+
+    internal void Forget(SipCall call)
+    {
+        if (call.CallId is { } callId)
+        {
+            _calls.TryRemove(new KeyValuePair<string, SipCall>(callId, call));
+        }
+    }
+
+    /// <summary>Sends without waiting; a failure is logged (the peer's retransmission or our timers recover).</summary>
+    internal void SendDetached(ValueTask<SipSendResult> send)
+    {
+        if (send.IsCompletedSuccessfully)
+        {
+            LogIfFailed(send.Result);
+            return;
+        }
+
+        _ = AwaitAsync(send);
+    }
+
+    private async Task AwaitAsync(ValueTask<SipSendResult> send)
+    {
+        try
+        {
+            LogIfFailed(await send);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        {
+            _logger.LogWarning(ex, "A SIP message could not be sent");
+        }
+    }
+
+    private void LogIfFailed(SipSendResult result)
+    {
+        if (result != SipSendResult.Sent)
+        {
+            _logger.LogWarning("A SIP message could not be sent: {Result}", result);
+        }
+    }
+
+    /// <summary>Our Contact for a peer: the listening address of the transport and address family we reach it with.</summary>
+    private NameAddress Contact(SipEndPoint peer)
+    {
+        var local = _localEndPoints.FirstOrDefault(e => e.Kind == peer.Kind && e.EndPoint.AddressFamily == peer.EndPoint.AddressFamily);
+        if (local.EndPoint is null)
+        {
+            local = _localEndPoints.FirstOrDefault(e => e.Kind == peer.Kind);
+        }
+
+        var parameters = peer.Kind == SipTransportKind.Tcp ? SipParameters.Empty.Set("transport", "tcp") : SipParameters.Empty;
+        return new NameAddress
+        {
+            Uri = new SipUri
+            {
+                User = Options.User,
+                Host = SipTarget.HostText(local.EndPoint!.Address),
+                Port = local.EndPoint.Port,
+                Parameters = parameters,
+            },
+        };
+    }
+
+    private static ulong NewSessionId() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+
+    private sealed class Ignoring : ISipClientTransactionUser
+    {
+        public void OnResponse(SipClientTransaction transaction, SipResponse response)
+        {
+        }
+
+        public void OnFailed(SipClientTransaction transaction, SipTransactionFailure failure)
+        {
+        }
+    }
+}

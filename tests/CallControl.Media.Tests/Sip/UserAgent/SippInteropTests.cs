@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using CallControl.Media.Sip.UserAgent;
+using CallControl.Testing;
+
+namespace CallControl.Media.Tests.Sip.UserAgent;
+
+/// <summary>The stack against SIPp on loopback, over UDP and TCP: calls in and out, cancel, hold both ways, garbage.</summary>
+public sealed class SippInteropTests
+{
+    private static readonly TimeSpan SippTimeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task AnInboundCallIsAnsweredAndEndsWhenTheCallerHangsUp(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("uac", stack.On(transport)) { BuiltIn = true, Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var offered = await stack.NextOfAsync<SipCallEvent.Offered>();
+            offered.Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+            ended.StatusCode.ShouldBe(200);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task AnOutboundCallToASippServerIsAnsweredAndHungUpByUs(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("uas", stack.On(transport)) { BuiltIn = true, Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await sipp.WaitUntilListeningAsync(transport, SippTimeout);
+            var suffix = transport == SippTransport.Tcp ? ";transport=tcp" : string.Empty;
+            var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            call.Media.ShouldNotBeNull().Codec.PayloadType.ShouldBe(0);
+            call.Hangup();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.Initiator.ShouldBe(SipInitiator.Local);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task ACallCancelledBeforeAnswerEndsWith487(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-cancel.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await stack.NextOfAsync<SipCallEvent.Offered>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.StatusCode.ShouldBe(487);
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task HoldAndResumeFromTheFarEndAreAnsweredWithTheMappedDirectionAndReported(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-hold.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.RemoteHoldChanged>()).Held.ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.RemoteHoldChanged>()).Held.ShouldBeFalse();
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task OurHoldOffersSendonlyAndOurResumeSendrecv(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-hold.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await sipp.WaitUntilListeningAsync(transport, SippTimeout);
+            var suffix = transport == SippTransport.Tcp ? ";transport=tcp" : string.Empty;
+            var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            call.Hold().ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.LocalHoldChanged>()).Held.ShouldBeTrue();
+            call.HeldByUs.ShouldBeTrue();
+            call.Resume().ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.LocalHoldChanged>()).Held.ShouldBeFalse();
+            call.Hangup();
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
+    [Fact]
+    public async Task GarbageBetweenCallsDoesNotDisturbTheNextOnes()
+    {
+        await using var stack = SipStackUnderTest.Start();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var random = new Random(7);
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var garbage = new byte[random.Next(1, 1400)];
+                random.NextBytes(garbage);
+                if (i % 2 == 0)
+                {
+                    // Half of it looks like the start of a request, so it gets past the first byte checks.
+                    var start = "INVITE sip:x SIP/2.0\r\nVia: broken\r\n\r\n"u8;
+                    start[..Math.Min(start.Length, garbage.Length)].CopyTo(garbage);
+                }
+
+                await socket.SendToAsync(garbage, new IPEndPoint(IPAddress.Loopback, stack.Udp.Port));
+            }
+
+            await using var sipp = Sipp.Start(new SippRun("uac", stack.Udp) { BuiltIn = true, Timeout = SippTimeout });
+
+            await SipStackUnderTest.WithSippAsync(sipp, async () =>
+            {
+                (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+                await stack.NextOfAsync<SipCallEvent.Terminated>();
+            });
+        }
+    }
+}
