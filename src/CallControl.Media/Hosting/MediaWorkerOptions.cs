@@ -17,6 +17,9 @@ public sealed class MediaWorkerOptions
     /// <summary>RTP/RTCP port pairs are taken from this inclusive range, <c>low-high</c>.</summary>
     public string MediaPortRange { get; set; } = "20000-29999";
 
+    /// <summary>The media port range's bounds; only meaningful once <see cref="Validate"/> found no error.</summary>
+    public (int Low, int High) PortRange => TryParseRange(MediaPortRange, out var low, out var high) ? (low, high) : (0, 0);
+
     /// <summary>Checks every setting and says what is wrong with each bad one.</summary>
     public IReadOnlyList<string> Validate()
     {

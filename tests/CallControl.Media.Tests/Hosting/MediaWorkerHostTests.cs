@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using CallControl.Media.Hosting;
+using CallControl.Media.Sip.Messages;
+using CallControl.Media.Sip.Parsing;
 using CallControl.Testing;
 
 namespace CallControl.Media.Tests.Hosting;
@@ -19,6 +24,34 @@ public sealed class MediaWorkerHostTests
         await worker.WaitForOutputAsync("Media worker media-test-1 started; SIP address 127.0.0.1:25060", Patience);
         (await worker.InterruptAsync(Patience)).ShouldBe(0);
         worker.Output.ShouldContain("Media worker media-test-1 stopped");
+    }
+
+    [Fact]
+    public async Task TheWorkerAnswersSipOnItsAddress()
+    {
+        var port = FreeUdpPort();
+        await using var worker = ServiceProcess.Start("CallControl.Media", new Dictionary<string, string?>
+        {
+            ["Media__SipAddress"] = $"127.0.0.1:{port}",
+        });
+        await worker.WaitForOutputAsync("SIP listening on", Patience);
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        var options = $"OPTIONS sip:worker@127.0.0.1:{port} SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 127.0.0.1:{local.Port};branch=z9hG4bK-hosting-1\r\n" +
+            "From: <sip:test@127.0.0.1>;tag=t1\r\nTo: <sip:worker@127.0.0.1>\r\nCall-ID: hosting-1\r\nCSeq: 1 OPTIONS\r\n" +
+            "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        await socket.SendToAsync(Encoding.ASCII.GetBytes(options), new IPEndPoint(IPAddress.Loopback, port));
+        var buffer = new byte[65536];
+        using var timeout = new CancellationTokenSource(Patience);
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+
+        var response = SipParser.Parse(buffer.AsSpan(0, received)).Message.ShouldBeOfType<SipResponse>();
+        response.StatusCode.ShouldBe(200);
+        response.GetTokens(SipHeaderNames.Allow).ShouldContain("INVITE");
+        (await worker.InterruptAsync(Patience)).ShouldBe(0);
     }
 
     [Fact]
@@ -43,4 +76,11 @@ public sealed class MediaWorkerHostTests
     [InlineData("127.0.0.1:5060", "nonsense", 1)]
     public void SettingsAreCheckedOneByOne(string sipAddress, string portRange, int errors) =>
         new MediaWorkerOptions { SipAddress = sipAddress, MediaPortRange = portRange }.Validate().Count.ShouldBe(errors);
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
 }
