@@ -200,7 +200,7 @@ public sealed partial class SipCall
             case ResponseOutcome.RetryReInviteAfter retry:
                 // Glare (RFC 3261 14.1): the same change is tried again after the delay, unless another was asked for meanwhile.
                 _wantHold ??= _pendingHold;
-                _timer = _agent.Wheel.Schedule(retry.Delay, static state => ((SipCall)state!).RetryHold(), this);
+                _retryTimer = _agent.Wheel.Schedule(retry.Delay, static state => ((SipCall)state!).RetryHold(), this);
                 return;
             case ResponseOutcome.DialogTerminated:
                 _agent.Raise(new SipCallEvent.ReInviteFailed(this, response.StatusCode));
@@ -266,6 +266,7 @@ public sealed partial class SipCall
         var wasEnded = _ended;
         State = SipCallState.Terminated;
         _timer?.Cancel();
+        _retryTimer?.Cancel();
         _retransmission?.AckReceived();
         if (!wasEnded)
         {

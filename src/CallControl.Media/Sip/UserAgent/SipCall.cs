@@ -43,6 +43,7 @@ public sealed partial class SipCall
     private SipEndPoint _ackDestination;
     private TwoHundredRetransmission? _retransmission;
     private ScheduledTimer? _timer;
+    private ScheduledTimer? _retryTimer;
     private bool _cancelWhenRinging;
     private bool? _wantHold;
     private bool _pendingHold;

@@ -111,6 +111,29 @@ public sealed class SippInteropTests
         });
     }
 
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task CrossingReInvitesAreAnswered491AndOurHoldIsRetriedUntilItCompletes(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-glare.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var call = await CallSippAsync(stack, sipp, transport);
+            call.Hold().ShouldBeTrue();
+            var seen = new List<SipCallEvent>();
+            (await stack.NextOfAsync<SipCallEvent.LocalHoldChanged>(seen)).Held.ShouldBeTrue();
+
+            seen.OfType<SipCallEvent.ReInviteFailed>().ShouldBeEmpty();
+            seen.OfType<SipCallEvent.RemoteHoldChanged>().ShouldBeEmpty();
+            call.HeldByUs.ShouldBeTrue();
+            call.Hangup();
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
     [Fact]
     public async Task GarbageBetweenCallsDoesNotDisturbTheNextOnes()
     {
@@ -141,5 +164,15 @@ public sealed class SippInteropTests
                 await stack.NextOfAsync<SipCallEvent.Terminated>();
             });
         }
+    }
+
+    /// <summary>Places a call to a SIPp server scenario once it listens, and waits until it is answered.</summary>
+    private static async Task<SipCall> CallSippAsync(SipStackUnderTest stack, Sipp sipp, SippTransport transport)
+    {
+        await sipp.WaitUntilListeningAsync(transport, SippTimeout);
+        var suffix = transport == SippTransport.Tcp ? ";transport=tcp" : string.Empty;
+        var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
+        (await stack.NextOfAsync<SipCallEvent.Answered>()).Call.ShouldBeSameAs(call);
+        return call;
     }
 }
