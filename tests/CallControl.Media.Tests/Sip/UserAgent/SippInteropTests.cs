@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CallControl.Media.Sip.Dialogs;
 using CallControl.Media.Sip.UserAgent;
 using CallControl.Testing;
 
@@ -9,6 +10,12 @@ namespace CallControl.Media.Tests.Sip.UserAgent;
 public sealed class SippInteropTests
 {
     private static readonly TimeSpan SippTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>A 6 s session interval with a 2 s minimum: far below RFC 4028's 90 s, so that timers act within a test.</summary>
+    private static readonly SipUserAgentOptions ShortSessionTimers = new()
+    {
+        SessionTimer = new SessionTimerOptions { IntervalSeconds = 6, MinSESeconds = 2 },
+    };
 
     [Theory]
     [InlineData(SippTransport.Udp)]
@@ -131,6 +138,45 @@ public sealed class SippInteropTests
             call.HeldByUs.ShouldBeTrue();
             call.Hangup();
             await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task OurCallRetriesAfter422AndRefreshesTheSessionWithUpdateAtHalfTheInterval(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start(userAgent: ShortSessionTimers);
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-session-timer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await CallSippAsync(stack, sipp, transport);
+            var seen = new List<SipCallEvent>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>(seen);
+
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+            ended.StatusCode.ShouldBe(200);
+            seen.OfType<SipCallEvent.ReInviteFailed>().ShouldBeEmpty();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task UpdatesFromTheRefresherRestartTheSessionTimerAndItsSilenceEndsTheCallWith408(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start(userAgent: ShortSessionTimers);
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-session-timer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.StatusCode.ShouldBe(408);
+            ended.Initiator.ShouldBe(SipInitiator.Local);
         });
     }
 
