@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Net.Sockets;
 using CallControl.Media.Sip.Dialogs;
@@ -177,6 +178,70 @@ public sealed class SippInteropTests
 
             ended.StatusCode.ShouldBe(408);
             ended.Initiator.ShouldBe(SipInitiator.Local);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task AReferIsAcceptedAndTheProgressWeReportReachesTheFarEndAsNotifies(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-refer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            var refer = await stack.NextOfAsync<SipCallEvent.ReferReceived>();
+            refer.Target.ShouldStartWith("sip:transfer-target@127.0.0.1");
+            refer.Replaces.ShouldBeNull();
+
+            refer.Call.ReportReferProgress(200).ShouldBeTrue();
+            refer.Call.ReportReferProgress(200).ShouldBeFalse();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task OurReferIsAcceptedAndItsNotifiesAreReportedAsProgress(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-refer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var call = await CallSippAsync(stack, sipp, transport);
+            call.Refer("sip:transfer-target@127.0.0.1:5099").ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.ReferAccepted>();
+            (await stack.NextOfAsync<SipCallEvent.ReferProgress>()).StatusCode.ShouldBe(100);
+            (await stack.NextOfAsync<SipCallEvent.ReferProgress>()).StatusCode.ShouldBe(200);
+            call.Hangup();
+            (await stack.NextOfAsync<SipCallEvent.Terminated>()).Initiator.ShouldBe(SipInitiator.Local);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task InfoFromTheFarEndIsAnswered200AndReportedWithItsBodyAndOursIsSent(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-info.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            var info = await stack.NextOfAsync<SipCallEvent.InfoReceived>();
+            info.ContentType.ShouldBe("application/dtmf-relay");
+            var body = Encoding.UTF8.GetString(info.Body.Span);
+            body.ShouldContain("Signal=5");
+
+            info.Call.SendInfo("application/dtmf-relay", Encoding.UTF8.GetBytes(body)).ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.Terminated>()).Initiator.ShouldBe(SipInitiator.Remote);
         });
     }
 
