@@ -15,7 +15,9 @@ namespace CallControl.Media.Sip.UserAgent;
 /// <summary>
 /// The user agent core on top of the transaction layer: it places calls and takes incoming ones, keeps each
 /// call's dialog and offer/answer state, and reports every fact about a call on <see cref="Events"/>. This is
-/// the API the media engine drives: place, answer, reject, cancel, hold, resume, hang up.
+/// the API the media engine drives: place (optionally replacing a dialog, RFC 3891), answer, reject, cancel,
+/// hold, resume, transfer (REFER, and the progress of a REFER received), INFO, hang up. Glare on re-INVITE,
+/// session timers (RFC 4028, refreshed with UPDATE or re-INVITE) and Replaces matching are handled here.
 /// </summary>
 public sealed class SipUserAgent : ISipTransactionUser
 {
