@@ -1,7 +1,6 @@
 using CallControl.Media.Sip.Dialogs;
 using CallControl.Media.Sip.Messages;
 using CallControl.Media.Sip.Timing;
-using CallControl.Media.Sip.Transactions;
 
 namespace CallControl.Media.Sip.UserAgent;
 
@@ -72,8 +71,7 @@ public sealed partial class SipCall
     {
         if (negotiated is not { } timer || State != SipCallState.Connected)
         {
-            _sessionTimerEntry?.Cancel();
-            _sessionTimer = null;
+            StopSessionTimerLocked();
             return;
         }
 
