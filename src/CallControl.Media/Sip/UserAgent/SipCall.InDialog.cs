@@ -62,18 +62,41 @@ public sealed partial class SipCall
                 transaction.Respond(dialog.CreateResponse(request, 200));
                 EndLocked(200, SipInitiator.Remote);
             }
-            else if (request.Method == SipMethod.Invite || (request.Method == SipMethod.Update && !request.Body.IsEmpty))
+            else if (request.Method == SipMethod.Invite || request.Method == SipMethod.Update)
             {
-                OfferReceivedLocked(transaction, request);
+                SessionRequestLocked(transaction, request, dialog);
             }
             else if (request.Method == SipMethod.Refer)
             {
-                transaction.Respond(dialog.CreateResponse(request, 501));
+                ReferReceivedLocked(transaction, request, dialog);
+            }
+            else if (request.Method == SipMethod.Notify)
+            {
+                NotifyReceivedLocked(transaction, request, dialog);
             }
             else
             {
                 transaction.Respond(dialog.CreateResponse(request, 200));
+                if (request.Method == SipMethod.Info)
+                {
+                    _agent.Raise(new SipCallEvent.InfoReceived(this, request.ContentType, request.Body));
+                }
             }
+        }
+    }
+
+    /// <summary>Matches an INVITE's Replaces header against this call's dialog, under the call's lock.</summary>
+    internal ReplacesMatch MatchReplaces(SipRequest invite)
+    {
+        lock (_gate)
+        {
+            var table = new DialogTable();
+            if (_dialog is not null)
+            {
+                table.Add(_dialog);
+            }
+
+            return table.MatchReplaces(invite);
         }
     }
 
@@ -101,7 +124,30 @@ public sealed partial class SipCall
         }
     }
 
-    private void OfferReceivedLocked(SipServerTransaction transaction, SipRequest request)
+    /// <summary>
+    /// A re-INVITE or UPDATE: its session timer headers are answered (422 when the interval is too small),
+    /// an offer in it is answered, and its 2xx refreshes the session.
+    /// </summary>
+    private void SessionRequestLocked(SipServerTransaction transaction, SipRequest request, SipDialog dialog)
+    {
+        var timer = AnswerSessionTimer(request);
+        if (timer is SessionTimerAnswer.IntervalTooSmall)
+        {
+            transaction.Respond(timer.ApplyTo(dialog.CreateResponse(request, 422)));
+            return;
+        }
+
+        if (request.Method == SipMethod.Invite || !request.Body.IsEmpty)
+        {
+            OfferReceivedLocked(transaction, request, timer);
+            return;
+        }
+
+        transaction.Respond(timer.ApplyTo(dialog.CreateResponse(request, 200)));
+        SessionRefreshedLocked(Negotiated(timer));
+    }
+
+    private void OfferReceivedLocked(SipServerTransaction transaction, SipRequest request, SessionTimerAnswer timer)
     {
         var dialog = _dialog!;
         byte[] body;
@@ -127,7 +173,7 @@ public sealed partial class SipCall
             body = SdpWriter.Write(answer);
         }
 
-        var response = dialog.CreateResponse(request, 200).WithBody(body, "application/sdp");
+        var response = timer.ApplyTo(dialog.CreateResponse(request, 200)).WithBody(body, "application/sdp");
         transaction.Respond(response);
         if (request.Method == SipMethod.Invite)
         {
@@ -136,6 +182,7 @@ public sealed partial class SipCall
             StartRetransmittingLocked();
         }
 
+        SessionRefreshedLocked(Negotiated(timer));
         NoteRemoteHoldLocked();
     }
 
@@ -161,8 +208,17 @@ public sealed partial class SipCall
         var request = dialog.CreateRequest(SipMethod.Invite)
             .AddHeader(SipHeaderNames.Allow, SipUserAgent.Allow)
             .WithBody(SdpWriter.Write(offer), "application/sdp");
+        SendInDialogLocked(WithRunningSessionTimerLocked(request));
+    }
+
+    /// <summary>
+    /// Sends a request of this dialog to the far end's target. Over TCP an inbound call's requests go on the
+    /// connection its INVITE came on: the caller's Contact port need not accept connections.
+    /// </summary>
+    private void SendInDialogLocked(SipRequest request)
+    {
         var destination = SipTarget.TryResolve(request, out var resolved) ? resolved : Remote;
-        _agent.Transactions.SendRequest(request, destination, this);
+        _agent.Transactions.SendRequest(request, destination, this, DialogConnection);
     }
 
     private void ReInviteResponseLocked(SipClientTransaction transaction, SipResponse response)
@@ -173,15 +229,21 @@ public sealed partial class SipCall
         }
 
         var outcome = dialog.ReceiveResponse(response);
+        var refresh = _reInviteRefreshes;
+        _reInviteRefreshes = false;
         if (response.IsSuccess)
         {
             var ack = dialog.CreateAck(transaction.Request);
             var destination = SipTarget.TryResolve(ack, out var resolved) ? resolved : Remote;
-            _agent.SendDetached(_agent.Transactions.SendAckAsync(ack, destination));
+            _agent.SendDetached(_agent.Transactions.SendAckAsync(ack, destination, DialogConnection));
+            SessionRefreshedLocked(SessionTimerNegotiation.FromResponse(response));
             if (SdpParser.TryParse(response.Body.Span, out var answer, out _) && _media.TryApplyAnswer(answer, out _))
             {
                 NoteRemoteHoldLocked();
-                _agent.Raise(new SipCallEvent.LocalHoldChanged(this, _media.WeHoldRemote));
+                if (!refresh)
+                {
+                    _agent.Raise(new SipCallEvent.LocalHoldChanged(this, _media.WeHoldRemote));
+                }
             }
             else
             {
@@ -197,10 +259,13 @@ public sealed partial class SipCall
         _media.CancelOffer();
         switch (outcome)
         {
+            case ResponseOutcome.RetryReInviteAfter when refresh:
+                // A refresh that met glare needs no retry: the crossing re-INVITE's 2xx refreshes the session.
+                return;
             case ResponseOutcome.RetryReInviteAfter retry:
                 // Glare (RFC 3261 14.1): the same change is tried again after the delay, unless another was asked for meanwhile.
                 _wantHold ??= _pendingHold;
-                _timer = _agent.Wheel.Schedule(retry.Delay, static state => ((SipCall)state!).RetryHold(), this);
+                _retryTimer = _agent.Wheel.Schedule(retry.Delay, static state => ((SipCall)state!).RetryHold(), this);
                 return;
             case ResponseOutcome.DialogTerminated:
                 _agent.Raise(new SipCallEvent.ReInviteFailed(this, response.StatusCode));
@@ -245,20 +310,22 @@ public sealed partial class SipCall
         }
     }
 
-    private void SendByeLocked()
+    /// <param name="statusCode">What <see cref="SipCallEvent.Terminated"/> reports once the BYE is answered: 200, or why we ended it.</param>
+    private void SendByeLocked(int statusCode = 200)
     {
         if (_dialog is not { State: not DialogState.Terminated } dialog)
         {
-            EndLocked(200, SipInitiator.Local);
+            EndLocked(statusCode, SipInitiator.Local);
             return;
         }
 
         _timer?.Cancel();
         _retransmission?.AckReceived();
+        StopSessionTimerLocked();
+        _byeStatus = statusCode;
         var bye = dialog.CreateRequest(SipMethod.Bye);
-        var destination = SipTarget.TryResolve(bye, out var resolved) ? resolved : Remote;
         State = SipCallState.Terminated;
-        _agent.Transactions.SendRequest(bye, destination, this);
+        SendInDialogLocked(bye);
     }
 
     private void EndLocked(int statusCode, SipInitiator initiator)
@@ -266,6 +333,8 @@ public sealed partial class SipCall
         var wasEnded = _ended;
         State = SipCallState.Terminated;
         _timer?.Cancel();
+        _retryTimer?.Cancel();
+        StopSessionTimerLocked();
         _retransmission?.AckReceived();
         if (!wasEnded)
         {

@@ -11,18 +11,28 @@ public sealed partial class SipCall
     /// An INVITE that starts a call here: the dialog is created with our tag, the offer (if any) answered in
     /// advance, and 180 Ringing sent. Null when the INVITE was answered with a failure at once.
     /// </summary>
-    internal static SipCall? Receive(SipUserAgent agent, SipServerTransaction transaction, SipRequest invite, SdpNegotiator media, NameAddress contact)
+    /// <param name="replaces">The call its Replaces header matched, hung up once this one is answered.</param>
+    internal static SipCall? Receive(
+        SipUserAgent agent, SipServerTransaction transaction, SipRequest invite, SdpNegotiator media, NameAddress contact, SipCall? replaces)
     {
         var call = new SipCall(agent, SipCallDirection.Inbound, media, transaction.RemoteEndPoint)
         {
             _invite = invite,
             _inviteServer = transaction,
+            Replaces = replaces,
         };
         var dialog = SipDialog.CreateAsUas(invite, SipIdentifiers.NewTag(), contact);
         call._dialog = dialog;
         if (SipTarget.TryResolve(dialog.RemoteTarget, out var remote))
         {
             call.Remote = remote;
+        }
+
+        call._sessionAnswer = call.AnswerSessionTimer(invite);
+        if (call._sessionAnswer is SessionTimerAnswer.IntervalTooSmall tooSmall)
+        {
+            transaction.Respond(tooSmall.ApplyTo(dialog.CreateResponse(invite, 422)));
+            return null;
         }
 
         if (!invite.Body.IsEmpty)
@@ -64,7 +74,10 @@ public sealed partial class SipCall
                 return false;
             }
 
-            _final = _dialog!.CreateResponse(_invite!, 200).WithBody(_pendingBody, "application/sdp");
+            _final = _sessionAnswer.ApplyTo(_dialog!.CreateResponse(_invite!, 200))
+                .AddHeader(SipHeaderNames.Allow, SipUserAgent.Allow)
+                .AddHeader(SipHeaderNames.Supported, _agent.Supported)
+                .WithBody(_pendingBody, "application/sdp");
             _finalConnection = _inviteServer!.Connection;
             _inviteServer.Respond(_final);
             StartRetransmittingLocked();
@@ -106,6 +119,7 @@ public sealed partial class SipCall
     /// <summary>The ACK for our 2xx: the retransmissions stop, a delayed offer gets its answer, and the call is connected.</summary>
     internal void AckReceived(SipRequest ack)
     {
+        SipCall? replaced;
         lock (_gate)
         {
             if (_retransmission is null || _retransmission.IsFinished)
@@ -128,12 +142,19 @@ public sealed partial class SipCall
                 NoteRemoteHoldLocked();
             }
 
-            if (State == SipCallState.Ringing)
+            if (State != SipCallState.Ringing)
             {
-                State = SipCallState.Connected;
-                _agent.Raise(new SipCallEvent.Answered(this));
+                return;
             }
+
+            State = SipCallState.Connected;
+            _agent.Raise(new SipCallEvent.Answered(this));
+            SessionRefreshedLocked(Negotiated(_sessionAnswer));
+            replaced = Replaces;
         }
+
+        // The call this one replaces ends once this one is up (RFC 3891 3), outside our lock: it takes its own.
+        replaced?.Hangup();
     }
 
     private void StartRetransmittingLocked()

@@ -11,7 +11,9 @@ public sealed partial class SipCall : ISipClientTransactionUser
     private NameAddress? _contact;
 
     /// <summary>Sends the INVITE of a call we place, with our offer.</summary>
-    internal static SipCall Place(SipUserAgent agent, SipUri target, SipEndPoint destination, SdpNegotiator media, NameAddress from, NameAddress contact)
+    /// <param name="replaces">The dialog at the callee this call takes the place of (RFC 3891), or null.</param>
+    internal static SipCall Place(
+        SipUserAgent agent, SipUri target, SipEndPoint destination, SdpNegotiator media, NameAddress from, NameAddress contact, ReplacesHeader? replaces)
     {
         var call = new SipCall(agent, SipCallDirection.Outbound, media, destination) { _contact = contact, State = SipCallState.Calling };
         var invite = SipRequest.Create(SipMethod.Invite, target)
@@ -21,9 +23,17 @@ public sealed partial class SipCall : ISipClientTransactionUser
             .WithCSeq(new CSeq(SipDialog.NewInitialSequence(), SipMethod.Invite))
             .WithContacts(contact)
             .AddHeader(SipHeaderNames.Allow, SipUserAgent.Allow)
+            .AddHeader(SipHeaderNames.Supported, agent.Supported)
             .WithBody(SdpWriter.Write(media.CreateOffer()), "application/sdp");
+        if (replaces is not null)
+        {
+            invite = invite.WithHeader(ReplacesHeader.HeaderName, replaces.ToString());
+        }
+
         lock (call._gate)
         {
+            call._minSE = agent.Options.SessionTimer?.MinSESeconds;
+            invite = WithSessionTimer(invite, agent.Options.SessionTimer);
             call._invite = invite;
             call._inviteTransaction = agent.Transactions.SendRequest(invite, destination, call);
         }
@@ -64,9 +74,21 @@ public sealed partial class SipCall : ISipClientTransactionUser
             {
                 ReInviteResponseLocked(transaction, response);
             }
+            else if (transaction.Request.Method == SipMethod.Update)
+            {
+                UpdateResponseLocked(response);
+            }
+            else if (transaction.Request.Method == SipMethod.Refer)
+            {
+                ReferResponseLocked(response);
+            }
+            else if (transaction.Request.Method == SipMethod.Notify)
+            {
+                NotifyResponseLocked(response);
+            }
             else if (transaction.Request.Method == SipMethod.Bye && response.StatusCode >= 200)
             {
-                EndLocked(200, SipInitiator.Local);
+                EndLocked(_byeStatus, SipInitiator.Local);
             }
         }
     }
@@ -89,7 +111,15 @@ public sealed partial class SipCall : ISipClientTransactionUser
             }
             else if (transaction.Request.Method == SipMethod.Bye)
             {
-                EndLocked(status, SipInitiator.Local);
+                EndLocked(_byeStatus == 200 ? status : _byeStatus, SipInitiator.Local);
+            }
+            else if (transaction.Request.Method == SipMethod.Refer)
+            {
+                _agent.Raise(new SipCallEvent.ReferFailed(this, status));
+            }
+            else if (transaction.Request.Method == SipMethod.Notify)
+            {
+                NotifyResponseLocked(null);
             }
         }
     }
@@ -164,6 +194,12 @@ public sealed partial class SipCall : ISipClientTransactionUser
             State = SipCallState.Connected;
             NoteRemoteHoldLocked();
             _agent.Raise(new SipCallEvent.Answered(this));
+            SessionRefreshedLocked(SessionTimerNegotiation.FromResponse(response));
+            return;
+        }
+
+        if (response.StatusCode == 422 && State != SipCallState.Terminated && !_cancelWhenRinging && RetryInviteAfterTooSmallLocked(response))
+        {
             return;
         }
 

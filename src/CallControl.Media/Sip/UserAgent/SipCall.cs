@@ -43,11 +43,13 @@ public sealed partial class SipCall
     private SipEndPoint _ackDestination;
     private TwoHundredRetransmission? _retransmission;
     private ScheduledTimer? _timer;
+    private ScheduledTimer? _retryTimer;
     private bool _cancelWhenRinging;
     private bool? _wantHold;
     private bool _pendingHold;
     private bool _remoteHolds;
     private bool _ended;
+    private int _byeStatus = 200;
 
     private SipCall(SipUserAgent agent, SipCallDirection direction, SdpNegotiator media, SipEndPoint remote)
     {
@@ -66,6 +68,24 @@ public sealed partial class SipCall
 
     /// <summary>The dialog's Call-ID.</summary>
     public string CallId => (_dialog?.Id.CallId ?? _invite?.CallId)!;
+
+    /// <summary>
+    /// The dialog as this side names it, once there is one: what a Replaces header (RFC 3891) for this call
+    /// is built from (<see cref="ReplacesHeader.For"/>).
+    /// </summary>
+    public DialogId? DialogId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dialog?.Id;
+            }
+        }
+    }
+
+    /// <summary>For an inbound call with a Replaces header, the call it takes the place of once answered.</summary>
+    public SipCall? Replaces { get; private set; }
 
     /// <summary>The INVITE that started the call (ours or theirs).</summary>
     public SipRequest? Invite => _invite;
@@ -109,6 +129,9 @@ public sealed partial class SipCall
     public override string ToString() => $"{Direction} call {CallId} {State}";
 
     internal SipDialog? Dialog => _dialog;
+
+    /// <summary>Over TCP, the connection an inbound call's INVITE came on, which its in-dialog requests reuse.</summary>
+    private SipConnection? DialogConnection => Direction == SipCallDirection.Inbound ? _finalConnection ?? _inviteServer?.Connection : null;
 }
 
 /// <summary>Who placed the call.</summary>

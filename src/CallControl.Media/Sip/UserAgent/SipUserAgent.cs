@@ -15,17 +15,23 @@ namespace CallControl.Media.Sip.UserAgent;
 /// <summary>
 /// The user agent core on top of the transaction layer: it places calls and takes incoming ones, keeps each
 /// call's dialog and offer/answer state, and reports every fact about a call on <see cref="Events"/>. This is
-/// the API the media engine drives: place, answer, reject, cancel, hold, resume, hang up.
+/// the API the media engine drives: place (optionally replacing a dialog, RFC 3891), answer, reject, cancel,
+/// hold, resume, transfer (REFER, and the progress of a REFER received), INFO, hang up. Glare on re-INVITE,
+/// session timers (RFC 4028, refreshed with UPDATE or re-INVITE) and Replaces matching are handled here.
 /// </summary>
 public sealed class SipUserAgent : ISipTransactionUser
 {
     /// <summary>The methods we take, as our Allow header lists them.</summary>
-    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY, MESSAGE";
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE";
+
+    /// <summary>How long an ended call's dialog is kept so that a late Replaces naming it gets 603 rather than 481.</summary>
+    private static readonly TimeSpan EndedDialogLinger = TimeSpan.FromSeconds(32);
 
     private readonly IReadOnlyList<SipEndPoint> _localEndPoints;
     private readonly Func<SipCallDirection, SdpLocalMedia> _allocateMedia;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SipDialog> _endedDialogs = new(StringComparer.Ordinal);
     private readonly Channel<SipCallEvent> _events = Channel.CreateUnbounded<SipCallEvent>(new UnboundedChannelOptions { SingleReader = false });
 
     /// <param name="allocateMedia">Our RTP address and port for a new call's SDP (the media engine's allocation).</param>
@@ -50,6 +56,9 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// <summary>Facts about calls, in order per call.</summary>
     public ChannelReader<SipCallEvent> Events => _events.Reader;
 
+    /// <summary>The option tags our Supported header lists: replaces and norefersub always, timer when session timers are on.</summary>
+    public string Supported => Options.SessionTimer is null ? "replaces, norefersub" : "replaces, norefersub, timer";
+
     /// <summary>Calls not yet terminated.</summary>
     public int ActiveCalls => _calls.Count;
 
@@ -63,10 +72,12 @@ public sealed class SipUserAgent : ISipTransactionUser
 
     /// <summary>
     /// Places a call to a <c>sip:</c> URI (an IP address, with <c>;transport=tcp</c> for TCP) or a telephone
-    /// number through the configured trunk.
+    /// number through the configured trunk. With <paramref name="replaces"/> (from a REFER's
+    /// <see cref="SipCallEvent.ReferReceived.Replaces"/>, or <see cref="ReplacesHeader.For"/>), the INVITE asks
+    /// the callee to put this call in the place of that dialog (RFC 3891).
     /// </summary>
     /// <exception cref="ArgumentException">The target is neither, or names a host that is not an IP address.</exception>
-    public SipCall PlaceCall(string target, string? fromUser = null)
+    public SipCall PlaceCall(string target, string? fromUser = null, ReplacesHeader? replaces = null)
     {
         if (!SipTarget.TryParseDestination(target, Options.Trunk, out var uri, out var error))
         {
@@ -81,7 +92,7 @@ public sealed class SipUserAgent : ISipTransactionUser
         var contact = Contact(destination);
         var from = new NameAddress { Uri = ((SipUri)contact.Uri) with { User = fromUser ?? Options.User, Parameters = SipParameters.Empty } };
         var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Outbound), NewSessionId());
-        var call = SipCall.Place(this, uri, destination, media, from, contact);
+        var call = SipCall.Place(this, uri, destination, media, from, contact, replaces);
         _calls[call.CallId] = call;
         return call;
     }
@@ -104,11 +115,18 @@ public sealed class SipUserAgent : ISipTransactionUser
 
         if (request.Method == SipMethod.Invite)
         {
+            var (match, replaced) = MatchReplaces(request);
+            if (match is ReplacesMatch.Refused refused)
+            {
+                transaction.Respond(refused.StatusCode);
+                return;
+            }
+
             var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Inbound), NewSessionId());
-            if (SipCall.Receive(this, transaction, request, media, Contact(transaction.RemoteEndPoint)) is { } call)
+            if (SipCall.Receive(this, transaction, request, media, Contact(transaction.RemoteEndPoint), replaced) is { } call)
             {
                 _calls[call.CallId] = call;
-                Raise(new SipCallEvent.Offered(call));
+                Raise(new SipCallEvent.Offered(call, replaced));
             }
         }
         else if (request.Method == SipMethod.Options)
@@ -159,12 +177,47 @@ public sealed class SipUserAgent : ISipTransactionUser
 
     internal void Raise(SipCallEvent fact) => _events.Writer.TryWrite(fact);
 
+    /// <summary>An ended call leaves; its dialog lingers a while for Replaces to find it ended.</summary>
     internal void Forget(SipCall call)
     {
-        if (call.CallId is { } callId)
+        if (call.CallId is not { } callId || !_calls.TryRemove(new KeyValuePair<string, SipCall>(callId, call)))
         {
-            _calls.TryRemove(new KeyValuePair<string, SipCall>(callId, call));
+            return;
         }
+
+        if (call.Dialog is { } dialog)
+        {
+            _endedDialogs[callId] = dialog;
+Wheel.Schedule(EndedDialogLinger, () => _endedDialogs.TryRemove(new KeyValuePair<string, SipDialog>(callId, dialog)));
+        }
+    }
+
+    /// <summary>
+    /// Matches an INVITE's Replaces header (RFC 3891 3) by the rules of <see cref="DialogTable"/>, against the
+    /// one dialog its Call-ID can name: a live call's, or one that ended lately.
+    /// </summary>
+    private (ReplacesMatch Match, SipCall? Call) MatchReplaces(SipRequest invite)
+    {
+        var headers = invite.Headers.All(ReplacesHeader.HeaderName).ToList();
+        if (headers.Count == 0)
+        {
+            return (ReplacesMatch.Absent.Instance, null);
+        }
+
+        var callId = headers.Count == 1 && ReplacesHeader.TryParse(headers[0].Value, out var replaces) ? replaces.CallId : null;
+        if (callId is not null && _calls.TryGetValue(callId, out var call))
+        {
+            var match = call.MatchReplaces(invite);
+            return (match, match is ReplacesMatch.Found ? call : null);
+        }
+
+        var table = new DialogTable();
+        if (callId is not null && _endedDialogs.TryGetValue(callId, out var ended))
+        {
+            table.Add(ended);
+        }
+
+        return (table.MatchReplaces(invite), null);
     }
 
     /// <summary>Sends without waiting; a failure is logged (the peer's retransmission or our timers recover).</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using CallControl.Media.Sip.Dialogs;
 
 namespace CallControl.Media.Sip.UserAgent;
 
@@ -16,4 +17,11 @@ public sealed record SipUserAgentOptions
 
     /// <summary>The longest a call we place may ring without an answer before we cancel it.</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Session timers (RFC 4028): the interval we ask for (1800 s by default) and the shortest we accept
+    /// (Min-SE, 90 s by default); null turns them off. RFC 4028 forbids a Min-SE below 90 s: smaller values
+    /// are for tests only, so that a refresh or an expiry happens within seconds.
+    /// </summary>
+    public SessionTimerOptions? SessionTimer { get; init; } = new();
 }

@@ -26,11 +26,15 @@ public sealed class SipStackUnderTest : IAsyncDisposable
 
     public IPEndPoint On(SippTransport transport) => transport == SippTransport.Udp ? Udp : Tcp;
 
-    public static SipStackUnderTest Start(string address = "127.0.0.1")
+    public static SipStackUnderTest Start(string address = "127.0.0.1", SipUserAgentOptions? userAgent = null)
     {
         var ip = IPAddress.Parse(address);
         var stack = SipStack.Start(
-            new SipStackOptions { ListenOn = [SipEndPoint.Udp(new IPEndPoint(ip, 0)), SipEndPoint.Tcp(new IPEndPoint(ip, 0))] },
+            new SipStackOptions
+            {
+                ListenOn = [SipEndPoint.Udp(new IPEndPoint(ip, 0)), SipEndPoint.Tcp(new IPEndPoint(ip, 0))],
+                UserAgent = userAgent ?? new SipUserAgentOptions(),
+            },
             _ => new SdpLocalMedia(ip, Interlocked.Add(ref _nextRtpPort, 2)));
         return new SipStackUnderTest(stack);
     }

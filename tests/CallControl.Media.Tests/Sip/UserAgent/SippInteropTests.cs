@@ -1,5 +1,7 @@
+using System.Text;
 using System.Net;
 using System.Net.Sockets;
+using CallControl.Media.Sip.Dialogs;
 using CallControl.Media.Sip.UserAgent;
 using CallControl.Testing;
 
@@ -9,6 +11,12 @@ namespace CallControl.Media.Tests.Sip.UserAgent;
 public sealed class SippInteropTests
 {
     private static readonly TimeSpan SippTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>A 6 s session interval with a 2 s minimum: far below RFC 4028's 90 s, so that timers act within a test.</summary>
+    private static readonly SipUserAgentOptions ShortSessionTimers = new()
+    {
+        SessionTimer = new SessionTimerOptions { IntervalSeconds = 6, MinSESeconds = 2 },
+    };
 
     [Theory]
     [InlineData(SippTransport.Udp)]
@@ -111,6 +119,132 @@ public sealed class SippInteropTests
         });
     }
 
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task CrossingReInvitesAreAnswered491AndOurHoldIsRetriedUntilItCompletes(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-glare.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var call = await CallSippAsync(stack, sipp, transport);
+            call.Hold().ShouldBeTrue();
+            var seen = new List<SipCallEvent>();
+            (await stack.NextOfAsync<SipCallEvent.LocalHoldChanged>(seen)).Held.ShouldBeTrue();
+
+            seen.OfType<SipCallEvent.ReInviteFailed>().ShouldBeEmpty();
+            seen.OfType<SipCallEvent.RemoteHoldChanged>().ShouldBeEmpty();
+            call.HeldByUs.ShouldBeTrue();
+            call.Hangup();
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task OurCallRetriesAfter422AndRefreshesTheSessionWithUpdateAtHalfTheInterval(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start(userAgent: ShortSessionTimers);
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-session-timer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await CallSippAsync(stack, sipp, transport);
+            var seen = new List<SipCallEvent>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>(seen);
+
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+            ended.StatusCode.ShouldBe(200);
+            seen.OfType<SipCallEvent.ReInviteFailed>().ShouldBeEmpty();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task UpdatesFromTheRefresherRestartTheSessionTimerAndItsSilenceEndsTheCallWith408(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start(userAgent: ShortSessionTimers);
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-session-timer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.StatusCode.ShouldBe(408);
+            ended.Initiator.ShouldBe(SipInitiator.Local);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task AReferIsAcceptedAndTheProgressWeReportReachesTheFarEndAsNotifies(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-refer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            var refer = await stack.NextOfAsync<SipCallEvent.ReferReceived>();
+            refer.Target.ShouldStartWith("sip:transfer-target@127.0.0.1");
+            refer.Replaces.ShouldBeNull();
+
+            refer.Call.ReportReferProgress(200).ShouldBeTrue();
+            refer.Call.ReportReferProgress(200).ShouldBeFalse();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.Initiator.ShouldBe(SipInitiator.Remote);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task OurReferIsAcceptedAndItsNotifiesAreReportedAsProgress(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-refer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var call = await CallSippAsync(stack, sipp, transport);
+            call.Refer("sip:transfer-target@127.0.0.1:5099").ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.ReferAccepted>();
+            (await stack.NextOfAsync<SipCallEvent.ReferProgress>()).StatusCode.ShouldBe(100);
+            (await stack.NextOfAsync<SipCallEvent.ReferProgress>()).StatusCode.ShouldBe(200);
+            call.Hangup();
+            (await stack.NextOfAsync<SipCallEvent.Terminated>()).Initiator.ShouldBe(SipInitiator.Local);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task InfoFromTheFarEndIsAnswered200AndReportedWithItsBodyAndOursIsSent(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-info.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Answer().ShouldBeTrue();
+            var info = await stack.NextOfAsync<SipCallEvent.InfoReceived>();
+            info.ContentType.ShouldBe("application/dtmf-relay");
+            var body = Encoding.UTF8.GetString(info.Body.Span);
+            body.ShouldContain("Signal=5");
+
+            info.Call.SendInfo("application/dtmf-relay", Encoding.UTF8.GetBytes(body)).ShouldBeTrue();
+            (await stack.NextOfAsync<SipCallEvent.Terminated>()).Initiator.ShouldBe(SipInitiator.Remote);
+        });
+    }
+
     [Fact]
     public async Task GarbageBetweenCallsDoesNotDisturbTheNextOnes()
     {
@@ -141,5 +275,15 @@ public sealed class SippInteropTests
                 await stack.NextOfAsync<SipCallEvent.Terminated>();
             });
         }
+    }
+
+    /// <summary>Places a call to a SIPp server scenario once it listens, and waits until it is answered.</summary>
+    private static async Task<SipCall> CallSippAsync(SipStackUnderTest stack, Sipp sipp, SippTransport transport)
+    {
+        await sipp.WaitUntilListeningAsync(transport, SippTimeout);
+        var suffix = transport == SippTransport.Tcp ? ";transport=tcp" : string.Empty;
+        var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
+        (await stack.NextOfAsync<SipCallEvent.Answered>()).Call.ShouldBeSameAs(call);
+        return call;
     }
 }
