@@ -334,6 +334,7 @@ public sealed partial class SipCall
         State = SipCallState.Terminated;
         _timer?.Cancel();
         _retryTimer?.Cancel();
+        _ringTimer?.Cancel();
         StopSessionTimerLocked();
         _retransmission?.AckReceived();
         if (!wasEnded)

@@ -36,9 +36,22 @@ public sealed partial class SipCall : ISipClientTransactionUser
             invite = WithSessionTimer(invite, agent.Options.SessionTimer);
             call._invite = invite;
             call._inviteTransaction = agent.Transactions.SendRequest(invite, destination, call);
+            call._ringTimer = agent.Wheel.Schedule(agent.Options.RingTimeout, static state => ((SipCall)state!).RingTimedOut(), call);
         }
 
         return call;
+    }
+
+    /// <summary>Nobody answered within <see cref="SipUserAgentOptions.RingTimeout"/>: the call is cancelled (it ends with 487, ours).</summary>
+    private void RingTimedOut()
+    {
+        lock (_gate)
+        {
+            if (State is SipCallState.Calling or SipCallState.Ringing)
+            {
+                Cancel();
+            }
+        }
     }
 
     /// <summary>Gives up on a call we placed that is not answered yet (CANCEL once it rings; at once if it already does).</summary>
@@ -192,6 +205,7 @@ public sealed partial class SipCall : ISipClientTransactionUser
             }
 
             State = SipCallState.Connected;
+            _ringTimer?.Cancel();
             NoteRemoteHoldLocked();
             _agent.Raise(new SipCallEvent.Answered(this));
             SessionRefreshedLocked(SessionTimerNegotiation.FromResponse(response));

@@ -44,6 +44,7 @@ public sealed partial class SipCall
     private TwoHundredRetransmission? _retransmission;
     private ScheduledTimer? _timer;
     private ScheduledTimer? _retryTimer;
+    private ScheduledTimer? _ringTimer;
     private bool _cancelWhenRinging;
     private bool? _wantHold;
     private bool _pendingHold;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using CallControl.Media.Sdp;
 using CallControl.Media.Sip.Messages;
+using CallControl.Media.Sip.Parsing;
 using CallControl.Media.Sip.Timing;
 using CallControl.Media.Sip.Transactions;
 using CallControl.Media.Sip.UserAgent;
@@ -68,6 +69,21 @@ public sealed class UserAgentOnTheWheelTests : IDisposable
         call.State.ShouldBe(SipCallState.Connected);
         _agent.Events.TryRead(out var answered).ShouldBeTrue();
         answered.ShouldBeOfType<SipCallEvent.Answered>();
+    }
+
+    [Fact]
+    public void ACallWePlaceThatRingsPastTheRingTimeoutIsCancelled()
+    {
+        var call = _agent.PlaceCall("sip:bob@198.51.100.7:5062");
+        var invite = _wire.Requests(SipMethod.Invite).ShouldHaveSingleItem().Request;
+        _layer.Receive(SipWriter.ToArray(SipResponse.Create(invite, 180, toTag: "bob-1")), TransactionHarness.PeerUdp, connection: null, overloaded: false);
+
+        _clock.Advance(_agent.Options.RingTimeout - TimeSpan.FromSeconds(1));
+        _wire.Requests(SipMethod.Cancel).ShouldBeEmpty();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        _wire.Requests(SipMethod.Cancel).ShouldHaveSingleItem().Request.TopVia!.Branch.ShouldBe(invite.TopVia!.Branch);
+        call.State.ShouldBe(SipCallState.Ringing);
     }
 
     public void Dispose() => _wheel.Dispose();
