@@ -50,7 +50,24 @@ public abstract class SipClientTransaction : SipTransaction
     }
 
     /// <summary>Sends the request and arms the first timers; runs under the lock.</summary>
-    private protected abstract void OnStart();
+    /// <summary>The current retransmission interval over UDP (timer A or E): T1 at first, then grown by the machine.</summary>
+    private protected TimeSpan RetransmitInterval { get; set; }
+
+    /// <summary>
+    /// Both machines start alike (RFC 3261 17.1.1.2 and 17.1.2.2): the timeout (B or F) at 64·T1, the first
+    /// retransmission (A or E) at T1 over an unreliable transport only, and the request goes out.
+    /// </summary>
+    private void OnStart()
+    {
+        Arm(TransactionTimer.Timeout, Options.SixtyFourT1);
+        if (!IsReliable)
+        {
+            RetransmitInterval = Options.T1;
+            Arm(TransactionTimer.Retransmit, RetransmitInterval);
+        }
+
+        Transmit(RequestBytes);
+    }
 
     /// <summary>A response matched this transaction; runs under the lock, never once terminated.</summary>
     private protected abstract void OnResponse(SipResponse response);
@@ -63,25 +80,12 @@ public abstract class SipClientTransaction : SipTransaction
 /// <summary>The client INVITE machine of RFC 3261 section 17.1.1 with the Accepted state of RFC 6026.</summary>
 internal sealed class InviteClientTransaction : SipClientTransaction
 {
-    private TimeSpan _interval;
     private byte[]? _ack;
 
     public InviteClientTransaction(
         SipTransactionLayer layer, TransactionKey key, SipRequest request, SipEndPoint remote, SipConnection? connection, ISipClientTransactionUser user)
         : base(layer, key, request, remote, connection, user, SipTransactionState.Calling)
     {
-    }
-
-    private protected override void OnStart()
-    {
-        Arm(TransactionTimer.Timeout, Options.SixtyFourT1);
-        if (!IsReliable)
-        {
-            _interval = Options.T1;
-            Arm(TransactionTimer.Retransmit, _interval);
-        }
-
-        Transmit(RequestBytes);
     }
 
     private protected override void OnResponse(SipResponse response)
@@ -124,8 +128,8 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         switch (timer)
         {
             case TransactionTimer.Retransmit when Current == SipTransactionState.Calling:
-                _interval *= 2;
-                Arm(TransactionTimer.Retransmit, _interval);
+                RetransmitInterval *= 2;
+                Arm(TransactionTimer.Retransmit, RetransmitInterval);
                 Transmit(RequestBytes);
                 break;
             case TransactionTimer.Timeout when Current == SipTransactionState.Calling:
@@ -173,24 +177,11 @@ internal sealed class InviteClientTransaction : SipClientTransaction
 /// <summary>The client non-INVITE machine of RFC 3261 section 17.1.2.</summary>
 internal sealed class NonInviteClientTransaction : SipClientTransaction
 {
-    private TimeSpan _interval;
 
     public NonInviteClientTransaction(
         SipTransactionLayer layer, TransactionKey key, SipRequest request, SipEndPoint remote, SipConnection? connection, ISipClientTransactionUser user)
         : base(layer, key, request, remote, connection, user, SipTransactionState.Trying)
     {
-    }
-
-    private protected override void OnStart()
-    {
-        Arm(TransactionTimer.Timeout, Options.SixtyFourT1);
-        if (!IsReliable)
-        {
-            _interval = Options.T1;
-            Arm(TransactionTimer.Retransmit, _interval);
-        }
-
-        Transmit(RequestBytes);
     }
 
     private protected override void OnResponse(SipResponse response)
@@ -219,8 +210,8 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
         {
             case TransactionTimer.Retransmit when Current is SipTransactionState.Trying or SipTransactionState.Proceeding:
                 // Once a provisional response shows the request arrived, retransmissions slow to every T2.
-                _interval = Current == SipTransactionState.Proceeding ? Options.T2 : Min(_interval * 2, Options.T2);
-                Arm(TransactionTimer.Retransmit, _interval);
+                RetransmitInterval = Current == SipTransactionState.Proceeding ? Options.T2 : Min(RetransmitInterval * 2, Options.T2);
+                Arm(TransactionTimer.Retransmit, RetransmitInterval);
                 Transmit(RequestBytes);
                 break;
             case TransactionTimer.Timeout when Current is SipTransactionState.Trying or SipTransactionState.Proceeding:
