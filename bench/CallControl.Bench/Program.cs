@@ -1,5 +1,6 @@
 using CallControl.Bench.Api;
 using CallControl.Bench.EventStore;
+using CallControl.Bench.Sip;
 using CallControl.Bench.Webhooks;
 
 // Benchmarks print their figures; the last line of each is the one the issue tracker quotes.
@@ -8,6 +9,7 @@ return args.FirstOrDefault() switch
     "eventstore" => await EventStoreBenchmark.RunAsync(),
     "api" => await ApiBenchmark.RunAsync(),
     "webhooks" => await WebhookBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var rate) && rate > 0 ? rate : WebhookBenchmark.DefaultCommandRate),
+    "sip" => await SipBenchmark.RunAsync(),
     _ => Usage(),
 };
 
@@ -17,5 +19,6 @@ static int Usage()
     Console.Error.WriteLine("  eventstore   appends vs pgbench-equivalent SQL, and subscription catch-up");
     Console.Error.WriteLine("  api          hold/resume/mute commands over HTTP vs a trivial endpoint of the same host");
     Console.Error.WriteLine("  webhooks [commands/s]  conversationUpdate deliveries to 10 loopback receivers: rate, latency, loss, order");
+    Console.Error.WriteLine("  sip          the SIP stack as a B2BUA between two SIPp instances: highest call rate with 0 failures, INVITE-to-provisional p99");
     return 2;
 }
