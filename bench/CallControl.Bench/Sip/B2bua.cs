@@ -49,6 +49,10 @@ public sealed class B2bua(SipUserAgent userAgent, string callee)
                 _peers[caller] = calleeLeg;
                 _peers[calleeLeg] = caller;
                 break;
+            case SipCallEvent.Ringing { Call: var ringing } when _peers.TryGetValue(ringing, out var caller):
+                // The far leg rings: so does the caller.
+                caller.Ring();
+                break;
             case SipCallEvent.Answered { Call: var call }:
                 _answered.Add(call);
                 if (call.Direction == SipCallDirection.Outbound && _peers.TryGetValue(call, out var waiting) && waiting.Answer())

@@ -9,7 +9,8 @@ public sealed partial class SipCall
 {
     /// <summary>
     /// An INVITE that starts a call here: the dialog is created with our tag, the offer (if any) answered in
-    /// advance, and 180 Ringing sent. Null when the INVITE was answered with a failure at once.
+    /// advance; the transaction layer answers 100 Trying at once, and 180 waits for <see cref="Ring"/> (a B2BUA
+    /// rings its caller only once the far leg rings). Null when the INVITE was answered with a failure at once.
     /// </summary>
     /// <param name="replaces">The call its Replaces header matched, hung up once this one is answered.</param>
     internal static SipCall? Receive(
@@ -60,8 +61,22 @@ public sealed partial class SipCall
         }
 
         call.State = SipCallState.Ringing;
-        transaction.Respond(dialog.CreateResponse(invite, 180));
         return call;
+    }
+
+    /// <summary>Tells the caller we ring (180 Ringing), once; answering does not need it.</summary>
+    public bool Ring()
+    {
+        lock (_gate)
+        {
+            if (Direction != SipCallDirection.Inbound || State != SipCallState.Ringing || _final is not null || _rang)
+            {
+                return false;
+            }
+
+            _rang = true;
+            return _inviteServer!.Respond(_dialog!.CreateResponse(_invite!, 180));
+        }
     }
 
     /// <summary>Answers a ringing inbound call with 200 OK and our SDP; it is connected when the ACK arrives.</summary>

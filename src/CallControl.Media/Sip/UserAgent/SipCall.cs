@@ -50,6 +50,7 @@ public sealed partial class SipCall
     private bool _pendingHold;
     private bool _remoteHolds;
     private bool _ended;
+    private bool _rang;
     private int _byeStatus = 200;
 
     private SipCall(SipUserAgent agent, SipCallDirection direction, SdpNegotiator media, SipEndPoint remote)

@@ -60,7 +60,7 @@ public sealed class ReplacesTests
         await using var caller = SipStackUnderTest.Start();
         await using var callee = SipStackUnderTest.Start();
         var ringing = caller.UserAgent.PlaceCall(Target(callee));
-        await NextForAsync<SipCallEvent.Offered>(callee, call: null);
+        (await NextForAsync<SipCallEvent.Offered>(callee, call: null)).Call.Ring().ShouldBeTrue();
         await NextForAsync<SipCallEvent.Ringing>(caller, ringing);
 
         var call = caller.UserAgent.PlaceCall(Target(callee), replaces: ReplacesHeader.For(ringing.DialogId!.Value));

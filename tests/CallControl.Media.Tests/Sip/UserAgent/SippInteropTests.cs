@@ -70,7 +70,7 @@ public sealed class SippInteropTests
 
         await SipStackUnderTest.WithSippAsync(sipp, async () =>
         {
-            await stack.NextOfAsync<SipCallEvent.Offered>();
+            (await stack.NextOfAsync<SipCallEvent.Offered>()).Call.Ring().ShouldBeTrue();
             var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
 
             ended.StatusCode.ShouldBe(487);
