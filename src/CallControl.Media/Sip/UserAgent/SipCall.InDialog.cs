@@ -2,6 +2,7 @@ using CallControl.Media.Sdp;
 using CallControl.Media.Sip.Dialogs;
 using CallControl.Media.Sip.Messages;
 using CallControl.Media.Sip.Transactions;
+using CallControl.Media.Sip.Transport;
 
 namespace CallControl.Media.Sip.UserAgent;
 
@@ -186,6 +187,26 @@ public sealed partial class SipCall
         NoteRemoteHoldLocked();
     }
 
+    /// <summary>
+    /// Sends a re-INVITE with our current SDP (same direction, same version when nothing changed), as a
+    /// session refresh or to learn that the far end is still there. False when the call is not connected or
+    /// another offer is under way.
+    /// </summary>
+    public bool Refresh()
+    {
+        lock (_gate)
+        {
+            if (State != SipCallState.Connected || _dialog is not { } dialog || !dialog.Invites.CanSendInvite || _media.HasPendingOffer)
+            {
+                return false;
+            }
+
+            _reInviteRefreshes = true;
+            SendReInviteLocked(dialog, _media.CreateOffer());
+            return true;
+        }
+    }
+
     private bool ChangeHold(bool hold)
     {
         lock (_gate)
@@ -215,10 +236,18 @@ public sealed partial class SipCall
     /// Sends a request of this dialog to the far end's target. Over TCP an inbound call's requests go on the
     /// connection its INVITE came on: the caller's Contact port need not accept connections.
     /// </summary>
+    /// <summary>
+    /// Where a request in the dialog goes: over the TCP connection the far end called us on while it is open
+    /// (a peer that reached us over TCP may not say so in its Contact), else to its remote target.
+    /// </summary>
+    private SipEndPoint DestinationOf(SipRequest request) =>
+        DialogConnection is { IsOpen: true } connection ? connection.Remote
+        : SipTarget.TryResolve(request, out var resolved) ? resolved
+        : Remote;
+
     private void SendInDialogLocked(SipRequest request)
     {
-        var destination = SipTarget.TryResolve(request, out var resolved) ? resolved : Remote;
-        _agent.Transactions.SendRequest(request, destination, this, DialogConnection);
+        _agent.Transactions.SendRequest(request, DestinationOf(request), this, DialogConnection);
     }
 
     private void ReInviteResponseLocked(SipClientTransaction transaction, SipResponse response)
@@ -234,8 +263,7 @@ public sealed partial class SipCall
         if (response.IsSuccess)
         {
             var ack = dialog.CreateAck(transaction.Request);
-            var destination = SipTarget.TryResolve(ack, out var resolved) ? resolved : Remote;
-            _agent.SendDetached(_agent.Transactions.SendAckAsync(ack, destination, DialogConnection));
+            _agent.SendDetached(_agent.Transactions.SendAckAsync(ack, DestinationOf(ack), DialogConnection));
             SessionRefreshedLocked(SessionTimerNegotiation.FromResponse(response));
             if (SdpParser.TryParse(response.Body.Span, out var answer, out _) && _media.TryApplyAnswer(answer, out _))
             {

@@ -116,6 +116,18 @@ public sealed partial class SipCall
         }
     }
 
+    /// <summary>Whether an offer of ours (hold, resume, refresh) is waiting for its answer.</summary>
+    public bool IsOfferPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _media.HasPendingOffer;
+            }
+        }
+    }
+
     /// <summary>Whether the far end holds us.</summary>
     public bool HeldByRemote
     {

@@ -41,6 +41,27 @@ public sealed class SippInteropTests
     [Theory]
     [InlineData(SippTransport.Udp)]
     [InlineData(SippTransport.Tcp)]
+    public async Task AnInboundCallIsAnsweredAndHungUpByUs(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-callee-hangs-up.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var offered = await stack.NextOfAsync<SipCallEvent.Offered>();
+            offered.Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            offered.Call.Hangup();
+            var ended = await stack.NextOfAsync<SipCallEvent.Terminated>();
+
+            ended.Initiator.ShouldBe(SipInitiator.Local);
+            ended.StatusCode.ShouldBe(200);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
     public async Task AnOutboundCallToASippServerIsAnsweredAndHungUpByUs(SippTransport transport)
     {
         await using var stack = SipStackUnderTest.Start();
@@ -245,6 +266,30 @@ public sealed class SippInteropTests
         });
     }
 
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
+    public async Task ARefreshReInviteOffersTheSameDirectionAndKeepsTheCall(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uas-refresh.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            await sipp.WaitUntilListeningAsync(transport, SippTimeout);
+            var suffix = transport == SippTransport.Tcp ? ";transport=tcp" : string.Empty;
+            var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            call.Refresh().ShouldBeTrue();
+            call.IsOfferPending.ShouldBeTrue();
+            await WaitUntilAsync(() => !call.IsOfferPending, "the refresh never completed");
+            call.State.ShouldBe(SipCallState.Connected);
+            call.HeldByUs.ShouldBeFalse();
+            call.Hangup();
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
     [Fact]
     public async Task GarbageBetweenCallsDoesNotDisturbTheNextOnes()
     {
@@ -285,5 +330,15 @@ public sealed class SippInteropTests
         var call = stack.UserAgent.PlaceCall($"sip:service@127.0.0.1:{sipp.LocalPort}{suffix}");
         (await stack.NextOfAsync<SipCallEvent.Answered>()).Call.ShouldBeSameAs(call);
         return call;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + SippTimeout;
+        while (!condition())
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, failure);
+            await Task.Delay(50);
+        }
     }
 }
