@@ -62,6 +62,26 @@ public sealed class SippInteropTests
     [Theory]
     [InlineData(SippTransport.Udp)]
     [InlineData(SippTransport.Tcp)]
+    public async Task AnInviteWithoutSdpGetsOurOfferInThe200AndTheAnswerFromTheAck(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start();
+        await using var sipp = Sipp.Start(new SippRun("Sip/Scenarios/uac-delayed-offer.xml", stack.On(transport)) { Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var offered = await stack.NextOfAsync<SipCallEvent.Offered>();
+            offered.Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+
+            // The answer in the ACK chose PCMA, the second codec we offered.
+            offered.Call.Media.ShouldNotBeNull().Codec.PayloadType.ShouldBe(8);
+            await stack.NextOfAsync<SipCallEvent.Terminated>();
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
     public async Task AnOutboundCallToASippServerIsAnsweredAndHungUpByUs(SippTransport transport)
     {
         await using var stack = SipStackUnderTest.Start();
