@@ -6,24 +6,10 @@ namespace CallControl.Media.Tests.Sdp;
 
 public sealed class SdpParserTests
 {
-    private static readonly string[] DeskPhoneOffer =
-    [
-        "v=0",
-        "o=alice 2890844526 2890844527 IN IP4 192.0.2.10",
-        "s=call",
-        "c=IN IP4 192.0.2.10",
-        "t=0 0",
-        "m=audio 49170 RTP/AVP 0 8 96",
-        "a=rtpmap:96 telephone-event/8000",
-        "a=fmtp:96 0-15",
-        "a=ptime:20",
-        "a=sendrecv",
-    ];
-
     [Fact]
     public void ATypicalAudioOfferIsReadIntoTypedFields()
     {
-        var session = SdpText.Parse(DeskPhoneOffer);
+        var session = SdpText.Parse(SdpText.DeskPhoneOffer);
 
         session.Origin.ShouldBe(new SdpOrigin("alice", 2890844526, 2890844527, new SdpAddress(SdpAddressType.IP4, "192.0.2.10")));
         session.SessionName.ShouldBe("call");
@@ -43,7 +29,7 @@ public sealed class SdpParserTests
     [Fact]
     public void StaticPayloadTypesNeedNoRtpmap()
     {
-        var audio = SdpText.Parse(DeskPhoneOffer).Media[0];
+        var audio = SdpText.Parse(SdpText.DeskPhoneOffer).Media[0];
 
         audio.RtpMapOf(0).ShouldBeNull();
         audio.RtpMapOf(8).ShouldBeNull();

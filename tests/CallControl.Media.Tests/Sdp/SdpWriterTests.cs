@@ -7,17 +7,7 @@ public sealed class SdpWriterTests
 {
     public static TheoryData<string> Canonical => new()
     {
-        SdpText.Join(
-            "v=0",
-            "o=alice 2890844526 2890844527 IN IP4 192.0.2.10",
-            "s=call",
-            "c=IN IP4 192.0.2.10",
-            "t=0 0",
-            "m=audio 49170 RTP/AVP 0 8 96",
-            "a=rtpmap:96 telephone-event/8000",
-            "a=fmtp:96 0-15",
-            "a=ptime:20",
-            "a=sendrecv"),
+        SdpText.Join(SdpText.DeskPhoneOffer),
         SdpText.Join(
             "v=0",
             "o=- 7 9 IN IP6 2001:db8::1",

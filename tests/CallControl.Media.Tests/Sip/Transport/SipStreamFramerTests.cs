@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using CallControl.Media.Sip.Transport;
+using CallControl.Media.Tests.Sip.Parsing;
 
 namespace CallControl.Media.Tests.Sip.Transport;
 
@@ -119,31 +120,5 @@ public sealed class SipStreamFramerTests
 
     private static SipFrame Frame(byte[] bytes) => SipStreamFramer.Next(new ReadOnlySequence<byte>(bytes), Limit);
 
-    private static ReadOnlySequence<byte> OneByteSegments(byte[] bytes)
-    {
-        var first = new Segment(bytes.AsMemory(0, 1), 0);
-        var last = first;
-        for (var i = 1; i < bytes.Length; i++)
-        {
-            last = last.Append(bytes.AsMemory(i, 1));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, 1);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static ReadOnlySequence<byte> OneByteSegments(byte[] bytes) => ParsingHelpers.Segmented(bytes, 1);
 }
