@@ -84,7 +84,7 @@ public sealed class Sipp : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add($"{run.Target.Address}:{run.Target.Port}");
+        info.ArgumentList.Add(run.Target.ToString());
         if (run.BuiltIn)
         {
             info.ArgumentList.Add("-sn");

@@ -171,6 +171,13 @@ public static partial class SdpParser
             return false;
         }
 
+        // An IPv6 address in brackets is not RFC 8866 syntax, but SIP-minded senders write it so; the
+        // address is plain once the brackets go.
+        if (type == SdpAddressType.IP6 && host is [(byte)'[', .., (byte)']'])
+        {
+            host = host[1..^1];
+        }
+
         var hostText = Text(host);
         if (!netType.SequenceEqual("IN"u8) || !SdpHost.IsValid(hostText, type))
         {

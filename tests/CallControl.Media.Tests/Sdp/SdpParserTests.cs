@@ -37,6 +37,15 @@ public sealed class SdpParserTests
     }
 
     [Fact]
+    public void AnIPv6AddressWrittenInBracketsIsReadAsThePlainAddress()
+    {
+        var session = SdpText.Parse("v=0", "o=sipp 1 1 IN IP6 [::1]", "s=-", "c=IN IP6 [::1]", "t=0 0", "m=audio 4000 RTP/AVP 0");
+
+        session.Origin.Address.ShouldBe(new SdpAddress(SdpAddressType.IP6, "::1"));
+        session.Connection.ShouldBe(new SdpAddress(SdpAddressType.IP6, "::1"));
+    }
+
+    [Fact]
     public void AMediaLevelConnectionOverridesTheSessionOneAndIPv6IsRead()
     {
         var session = SdpText.Parse(

@@ -41,6 +41,24 @@ public sealed class SippInteropTests
     [Theory]
     [InlineData(SippTransport.Udp)]
     [InlineData(SippTransport.Tcp)]
+    public async Task AnInboundCallOverIpv6LoopbackIsAnsweredAndEnded(SippTransport transport)
+    {
+        await using var stack = SipStackUnderTest.Start("::1");
+        await using var sipp = Sipp.Start(new SippRun("uac", stack.On(transport)) { BuiltIn = true, Transport = transport, Timeout = SippTimeout });
+
+        await SipStackUnderTest.WithSippAsync(sipp, async () =>
+        {
+            var offered = await stack.NextOfAsync<SipCallEvent.Offered>();
+            offered.Call.Remote.EndPoint.Address.ShouldBe(IPAddress.IPv6Loopback);
+            offered.Call.Answer().ShouldBeTrue();
+            await stack.NextOfAsync<SipCallEvent.Answered>();
+            (await stack.NextOfAsync<SipCallEvent.Terminated>()).Initiator.ShouldBe(SipInitiator.Remote);
+        });
+    }
+
+    [Theory]
+    [InlineData(SippTransport.Udp)]
+    [InlineData(SippTransport.Tcp)]
     public async Task AnInboundCallIsAnsweredAndHungUpByUs(SippTransport transport)
     {
         await using var stack = SipStackUnderTest.Start();
