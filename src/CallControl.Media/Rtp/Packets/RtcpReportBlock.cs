@@ -8,7 +8,7 @@ namespace CallControl.Media.Rtp.Packets;
 /// <param name="Jitter">Interarrival jitter in RTP timestamp units.</param>
 /// <param name="LastSenderReport">Middle 32 bits of the NTP timestamp of the last SR from the source, or 0.</param>
 /// <param name="DelaySinceLastSenderReport">Time since that SR arrived, in 1/65536 s, or 0.</param>
-public readonly record struct RtcpReportBlock(
+public readonly partial record struct RtcpReportBlock(
     uint Ssrc,
     byte FractionLost,
     int CumulativeLost,
