@@ -76,13 +76,15 @@ public readonly ref struct RtpHeader
 
     /// <summary>
     /// Reads the header of <paramref name="packet"/>. Returns false, without throwing, for anything that is not
-    /// a well-formed version 2 packet: too short, CSRCs or extension running past the end, or a padding count
-    /// that is zero or eats into the header.
+    /// a well-formed version 2 packet: too short, an SR or RR, CSRCs or extension running past the end, or a
+    /// padding count that is zero or eats into the header.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> packet, out RtpHeader header)
     {
         header = default;
-        if (packet.Length < FixedLength || packet[0] >> 6 != Version)
+        // An RTCP SR or RR read as RTP would show marker set and payload type 72 or 73 (A.1); refusing them
+        // keeps RTCP multiplexed on the RTP port (RFC 5761) from being relayed as media.
+        if (packet.Length < FixedLength || packet[0] >> 6 != Version || packet[1] is 200 or 201)
         {
             return false;
         }

@@ -95,6 +95,8 @@ public sealed class RtpHeaderTests
     [InlineData("padding count zero", new byte[] { 0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 9, 0 })]
     [InlineData("padding longer than the payload", new byte[] { 0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 9, 3 })]
     [InlineData("padding bit on a bare header", new byte[] { 0xA0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1 })]
+    [InlineData("an RTCP sender report", new byte[] { 0x80, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("an RTCP receiver report", new byte[] { 0x81, 201, 0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 })]
     [InlineData("extension header cut short", new byte[] { 0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE, 0 })]
     [InlineData("extension words past the end", new byte[] { 0x90, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0xBE, 0xDE, 0, 2, 1, 2, 3, 4 })]
     public void AMalformedPacketIsRejected(string shape, byte[] packet)
