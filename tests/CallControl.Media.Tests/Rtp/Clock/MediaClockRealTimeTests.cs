@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using CallControl.Media.Rtp.Clock;
+
+namespace CallControl.Media.Tests.Rtp.Clock;
+
+public sealed class MediaClockRealTimeTests
+{
+    [Fact]
+    public void FiftyTicksOnTheRealClockTakeAboutOneSecondWithSmallLateness()
+    {
+        using var clock = new MediaClock(TimeSpan.FromMilliseconds(20));
+        var stream = new RecordingSubscriber();
+        clock.Add(stream);
+        var watch = Stopwatch.StartNew();
+
+        clock.Start();
+        SpinWait.SpinUntil(() => stream.Count >= 51, TimeSpan.FromSeconds(10)).ShouldBeTrue();
+        var elapsed = watch.Elapsed;
+
+        // Tick 50 is due 1 s after tick 0; a loaded 2-core machine can add a few tens of milliseconds.
+        elapsed.ShouldBeInRange(TimeSpan.FromMilliseconds(990), TimeSpan.FromMilliseconds(1500));
+        stream.Ticks.Take(51).Select(t => t.Number).ShouldBe(Enumerable.Range(0, 51).Select(n => (long)n));
+        clock.GetStatistics().LatenessP99.ShouldBeLessThan(TimeSpan.FromMilliseconds(15));
+    }
+}
