@@ -11,14 +11,15 @@ internal sealed class Phone : IDisposable
 {
     private readonly Socket _socket = Loopback.BindUdp();
     private readonly ConcurrentQueue<byte[]> _received = new();
-    private readonly IPEndPoint _leg;
+    private readonly SocketAddress _leg;
     private readonly byte[] _packet = new byte[172];
     private readonly Thread _receiver;
     private int _count;
 
     public Phone(IPEndPoint leg)
     {
-        _leg = leg;
+        // Serialised once: sending to an IPEndPoint would allocate its SocketAddress on every packet.
+        _leg = leg.Serialize();
         _receiver = new Thread(Receive) { IsBackground = true };
         _receiver.Start();
     }
