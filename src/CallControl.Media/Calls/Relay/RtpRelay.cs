@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CallControl.Media.Rtp.Sockets;
 
 namespace CallControl.Media.Calls.Relay;
@@ -108,9 +107,8 @@ public sealed class RtpRelay
     private void Relay(Direction direction, in ReceivedDatagram datagram)
     {
         Interlocked.Increment(ref direction.Received);
-        // The bytes live in the receiving socket's own buffer, which nothing else reads or writes until this
-        // handler returns, so the header is rewritten where it lies instead of being copied for each packet.
-        var packet = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(datagram.Bytes), datagram.Bytes.Length);
+        // The header is rewritten where it lies in the socket's receive buffer, not copied for each packet.
+        var packet = datagram.Bytes;
         if (direction.IsMuted)
         {
             if (Rtp.Packets.RtpHeader.TryRead(packet, out _))
