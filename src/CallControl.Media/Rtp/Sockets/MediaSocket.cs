@@ -29,6 +29,8 @@ public sealed class MediaSocket : IDisposable
     private SocketAddress? _sendTo;
     private bool _decided;
     private long _sendFailures;
+    private long _unhandled;
+    private IDatagramHandler? _handler;
     private int _started;
     private int _disposed;
 
@@ -49,6 +51,9 @@ public sealed class MediaSocket : IDisposable
 
     /// <summary>Sends that the operating system refused (no route, buffer full).</summary>
     public long SendFailures => Interlocked.Read(ref _sendFailures);
+
+    /// <summary>Datagrams that arrived while no handler was set, and were dropped.</summary>
+    public long UnhandledDatagrams => Interlocked.Read(ref _unhandled);
 
     /// <summary>
     /// Sets the far end from an SDP offer or answer and the latching policy, and reopens the latching decision:
@@ -93,7 +98,10 @@ public sealed class MediaSocket : IDisposable
         }
     }
 
-    /// <summary>Starts the receive loop; each datagram goes to <paramref name="handler"/> until disposal.</summary>
+    /// <summary>
+    /// Starts the receive loop; each datagram goes to <paramref name="handler"/> until disposal or until
+    /// <see cref="SetHandler"/> replaces it.
+    /// </summary>
     public void StartReceiving(IDatagramHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -102,8 +110,16 @@ public sealed class MediaSocket : IDisposable
             throw new InvalidOperationException("The socket is already receiving.");
         }
 
-        _ = ReceiveLoopAsync(handler);
+        Volatile.Write(ref _handler, handler);
+        _ = ReceiveLoopAsync();
     }
+
+    /// <summary>
+    /// Hands the following datagrams to <paramref name="handler"/>, so a socket can move between a relay and a
+    /// leg without closing its port; with null they are counted in <see cref="UnhandledDatagrams"/> and dropped.
+    /// A datagram being handled when this is called may still reach the previous handler.
+    /// </summary>
+    public void SetHandler(IDatagramHandler? handler) => Volatile.Write(ref _handler, handler);
 
     public void Dispose()
     {
@@ -113,7 +129,7 @@ public sealed class MediaSocket : IDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(IDatagramHandler handler)
+    private async Task ReceiveLoopAsync()
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagramSize);
         var source = new SocketAddress(_socket.AddressFamily);
@@ -136,6 +152,13 @@ public sealed class MediaSocket : IDisposable
 
                 var receivedAt = _time.GetTimestamp();
                 Latch(source);
+                var handler = Volatile.Read(ref _handler);
+                if (handler is null)
+                {
+                    Interlocked.Increment(ref _unhandled);
+                    continue;
+                }
+
                 handler.OnDatagram(this, new ReceivedDatagram(buffer.AsSpan(0, length), source, receivedAt));
             }
         }
