@@ -52,6 +52,9 @@ public sealed class MediaSocket : IDisposable
     /// <summary>Sends that the operating system refused (no route, buffer full).</summary>
     public long SendFailures => Interlocked.Read(ref _sendFailures);
 
+    /// <summary>True once <see cref="StartReceiving"/> was called; after that, <see cref="SetHandler"/> moves the socket.</summary>
+    public bool IsReceiving => Volatile.Read(ref _started) != 0;
+
     /// <summary>Datagrams that arrived while no handler was set, and were dropped.</summary>
     public long UnhandledDatagrams => Interlocked.Read(ref _unhandled);
 
