@@ -35,8 +35,8 @@ public sealed class RtpRelay
         _fromB = new Direction(RtpStreamRewriter.CreateRandom(frequency));
         _portA = new Port(this, a, _fromA);
         _portB = new Port(this, b, _fromB);
-        a.StartReceiving(_portA);
-        b.StartReceiving(_portB);
+        Listen(a, _portA);
+        Listen(b, _portB);
     }
 
     /// <summary>The stream sent out on B, made of what A sends.</summary>
@@ -55,8 +55,8 @@ public sealed class RtpRelay
     public bool IsMuted(RelaySide from) => DirectionFrom(from).IsMuted;
 
     /// <summary>
-    /// Replaces the socket of <paramref name="side"/> with <paramref name="socket"/>, which must not be receiving
-    /// yet. Both outgoing streams re-anchor, so each phone sees its stream continue with the marker set.
+    /// Replaces the socket of <paramref name="side"/> with <paramref name="socket"/> (a leg's socket, or one not
+    /// yet receiving). Both outgoing streams re-anchor, so each phone sees its stream continue with the marker set.
     /// </summary>
     public void Rebridge(RelaySide side, MediaSocket socket)
     {
@@ -73,7 +73,7 @@ public sealed class RtpRelay
             // The old port goes quiet first so that the direction's rewriter never sees two sockets at once.
             (side == RelaySide.A ? _portA : _portB).Detach();
             var port = new Port(this, socket, DirectionFrom(side));
-            socket.StartReceiving(port);
+            Listen(socket, port);
             if (side == RelaySide.A)
             {
                 _portA = port;
@@ -85,6 +85,19 @@ public sealed class RtpRelay
 
             _fromA.Rewriter.Reanchor();
             _fromB.Rewriter.Reanchor();
+        }
+    }
+
+    /// <summary>A socket already receiving (a leg's) is handed to the relay; a fresh one starts receiving.</summary>
+    private static void Listen(MediaSocket socket, IDatagramHandler handler)
+    {
+        if (socket.IsReceiving)
+        {
+            socket.SetHandler(handler);
+        }
+        else
+        {
+            socket.StartReceiving(handler);
         }
     }
 
@@ -170,7 +183,12 @@ public sealed class RtpRelay
 
         public MediaSocket Socket { get; } = socket;
 
-        public void Detach() => _detached = true;
+        /// <summary>Stops relaying from this socket and frees it for its next owner.</summary>
+        public void Detach()
+        {
+            _detached = true;
+            Socket.ReleaseHandler(this);
+        }
 
         public void OnDatagram(MediaSocket socket, in ReceivedDatagram datagram)
         {

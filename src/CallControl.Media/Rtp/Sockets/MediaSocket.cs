@@ -124,6 +124,9 @@ public sealed class MediaSocket : IDisposable
     /// </summary>
     public void SetHandler(IDatagramHandler? handler) => Volatile.Write(ref _handler, handler);
 
+    /// <summary>Detaches <paramref name="handler"/> if it is still the one receiving (a later owner's handler is left alone).</summary>
+    public void ReleaseHandler(IDatagramHandler handler) => Interlocked.CompareExchange(ref _handler, null, handler);
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

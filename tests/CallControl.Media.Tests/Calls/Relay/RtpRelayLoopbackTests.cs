@@ -116,6 +116,24 @@ public sealed class RtpRelayLoopbackTests : IDisposable
         _phoneB.Count.ShouldBe(0);
     }
 
+    [Fact]
+    public void ASocketAlreadyReceivingIsTakenOverAndFreedAgainWhenTheRelayStops()
+    {
+        using var legC = Loopback.BindPair();
+        using var phoneC = new Phone(legC.Rtp.LocalEndPoint);
+        legC.Rtp.SetRemote(phoneC.EndPoint, SymmetricRtp.Off);
+        legC.Rtp.StartReceiving(new Ignoring());
+
+        _relay.Rebridge(RelaySide.B, legC.Rtp);
+        phoneC.Send(0xC, 1, 160);
+        Loopback.WaitUntil(() => _phoneA.Count >= 1, Patience).ShouldBeTrue();
+        _relay.Stop();
+        phoneC.Send(0xC, 2, 320);
+
+        Loopback.WaitUntil(() => legC.Rtp.UnhandledDatagrams >= 1, Patience).ShouldBeTrue("the stopped relay let go of the socket");
+        _phoneA.Count.ShouldBe(1);
+    }
+
     public void Dispose()
     {
         _relay.Stop();
@@ -151,5 +169,13 @@ public sealed class RtpRelayLoopbackTests : IDisposable
     {
         RtpHeader.TryRead(packet, out var header).ShouldBeTrue();
         return (header.Ssrc, header.SequenceNumber, header.Timestamp, header.Marker);
+    }
+
+    /// <summary>Stands for the leg that owned the socket before the relay.</summary>
+    private sealed class Ignoring : IDatagramHandler
+    {
+        public void OnDatagram(MediaSocket socket, in ReceivedDatagram datagram)
+        {
+        }
     }
 }
