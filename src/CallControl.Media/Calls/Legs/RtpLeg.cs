@@ -90,8 +90,8 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
         sockets.Rtcp.SetRemote(remote.RtcpEndPoint ?? new IPEndPoint(remote.RtpEndPoint.Address, remote.RtpEndPoint.Port + 1), remote.Latching);
         _rtpHandler = new RtpHandler(this);
         _rtcpHandler = new RtcpHandler(this);
-        Attach(sockets.Rtp, _rtpHandler);
-        Attach(sockets.Rtcp, _rtcpHandler);
+        sockets.Rtp.SetHandler(_rtpHandler);
+        sockets.Rtcp.SetHandler(_rtcpHandler);
     }
 
     /// <summary>
@@ -186,17 +186,6 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
         _sockets.Dispose();
     }
 
-    private static void Attach(MediaSocket socket, IDatagramHandler handler)
-    {
-        if (socket.IsReceiving)
-        {
-            socket.SetHandler(handler);
-        }
-        else
-        {
-            socket.StartReceiving(handler);
-        }
-    }
 
     private void SendFrame()
     {

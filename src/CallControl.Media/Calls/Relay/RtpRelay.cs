@@ -35,8 +35,8 @@ public sealed class RtpRelay
         _fromB = new Direction(RtpStreamRewriter.CreateRandom(frequency));
         _portA = new Port(this, a, _fromA);
         _portB = new Port(this, b, _fromB);
-        Listen(a, _portA);
-        Listen(b, _portB);
+        a.SetHandler(_portA);
+        b.SetHandler(_portB);
     }
 
     /// <summary>The stream sent out on B, made of what A sends.</summary>
@@ -73,7 +73,7 @@ public sealed class RtpRelay
             // The old port goes quiet first so that the direction's rewriter never sees two sockets at once.
             (side == RelaySide.A ? _portA : _portB).Detach();
             var port = new Port(this, socket, DirectionFrom(side));
-            Listen(socket, port);
+            socket.SetHandler(port);
             if (side == RelaySide.A)
             {
                 _portA = port;
@@ -88,18 +88,6 @@ public sealed class RtpRelay
         }
     }
 
-    /// <summary>A socket already receiving (a leg's) is handed to the relay; a fresh one starts receiving.</summary>
-    private static void Listen(MediaSocket socket, IDatagramHandler handler)
-    {
-        if (socket.IsReceiving)
-        {
-            socket.SetHandler(handler);
-        }
-        else
-        {
-            socket.StartReceiving(handler);
-        }
-    }
 
     /// <summary>Stops relaying in both directions for good; the sockets stay open for their owner to dispose.</summary>
     public void Stop()

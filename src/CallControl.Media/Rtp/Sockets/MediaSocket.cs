@@ -52,9 +52,6 @@ public sealed class MediaSocket : IDisposable
     /// <summary>Sends that the operating system refused (no route, buffer full).</summary>
     public long SendFailures => Interlocked.Read(ref _sendFailures);
 
-    /// <summary>True once <see cref="StartReceiving"/> was called; after that, <see cref="SetHandler"/> moves the socket.</summary>
-    public bool IsReceiving => Volatile.Read(ref _started) != 0;
-
     /// <summary>Datagrams that arrived while no handler was set, and were dropped.</summary>
     public long UnhandledDatagrams => Interlocked.Read(ref _unhandled);
 
@@ -118,11 +115,19 @@ public sealed class MediaSocket : IDisposable
     }
 
     /// <summary>
-    /// Hands the following datagrams to <paramref name="handler"/>, so a socket can move between a relay and a
-    /// leg without closing its port; with null they are counted in <see cref="UnhandledDatagrams"/> and dropped.
-    /// A datagram being handled when this is called may still reach the previous handler.
+    /// Hands the following datagrams to <paramref name="handler"/>, starting the receive loop on first use, so a
+    /// socket can move between a relay and a leg without closing its port; with null they are counted in
+    /// <see cref="UnhandledDatagrams"/> and dropped. A datagram being handled when this is called may still
+    /// reach the previous handler.
     /// </summary>
-    public void SetHandler(IDatagramHandler? handler) => Volatile.Write(ref _handler, handler);
+    public void SetHandler(IDatagramHandler? handler)
+    {
+        Volatile.Write(ref _handler, handler);
+        if (handler is not null && Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = ReceiveLoopAsync();
+        }
+    }
 
     /// <summary>Detaches <paramref name="handler"/> if it is still the one receiving (a later owner's handler is left alone).</summary>
     public void ReleaseHandler(IDatagramHandler handler) => Interlocked.CompareExchange(ref _handler, null, handler);
