@@ -185,6 +185,9 @@ public sealed class WebhookFanout : IEventSubscription
         command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = [.. deliveries.Select(d => d.DeskSequence)] });
         var byKey = deliveries.ToDictionary(d => (d.Subscription.Id, d.MessageId));
         var queued = new List<QueuedDelivery>(deliveries.Count);
+
+        // Every subscriber of a message shares its payload string: it is encoded once, not once per subscriber.
+        var bodies = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
         await using var reader = await statements.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -194,7 +197,7 @@ public sealed class WebhookFanout : IEventSubscription
                 reader.GetInt64(0),
                 delivery.Lane,
                 delivery.MessageId,
-                Encoding.UTF8.GetBytes(delivery.Body),
+                Body(bodies, delivery.Body),
                 windowStart,
                 0,
                 windowStart,
@@ -203,6 +206,16 @@ public sealed class WebhookFanout : IEventSubscription
 
         queued.Sort((a, b) => a.Id.CompareTo(b.Id));
         return queued;
+    }
+
+    private static byte[] Body(Dictionary<string, byte[]> bodies, string payload)
+    {
+        if (!bodies.TryGetValue(payload, out var bytes))
+        {
+            bodies[payload] = bytes = Encoding.UTF8.GetBytes(payload);
+        }
+
+        return bytes;
     }
 
     private sealed record DeskUpdate(string TenantId, string ConversationId, long ConversationVersion, string AgentId, long Sequence, string Payload);
