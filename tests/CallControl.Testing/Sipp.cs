@@ -68,6 +68,9 @@ public sealed class Sipp : IAsyncDisposable
     /// <summary>The port SIPp listens on (its Contact and Via), for scenarios where the stack calls SIPp.</summary>
     public int LocalPort { get; }
 
+    /// <summary>The run's own folder, where SIPp writes the files it is asked to (errors, statistics, response times).</summary>
+    public string WorkingDirectory => _workingDirectory;
+
     public static bool IsInstalled => File.Exists("/usr/bin/sipp") || FindOnPath("sipp") is not null;
 
     /// <summary>Starts SIPp in the background; <see cref="WaitAsync"/> collects the result.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using CallControl.Media.Sdp;
 using CallControl.Media.Sip;
 using CallControl.Media.Sip.Transport;
+using CallControl.Testing;
 
 namespace CallControl.Bench.Sip;
 
@@ -77,22 +78,19 @@ public static class SipBenchmark
         var dropsBefore = stack.Transport.DroppedDatagrams;
         string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        await using var callee = SippProcess.Start(
-            $"{target.Address}:{target.Port}",
-            ["-sn", "uas", "-m", Text(calls), "-l", Text(calls), "-timeout", $"{limit.TotalSeconds:0}s", "-timeout_error"]);
+        await using var callee = SippProcess.Start(new SippRun("uas", target)
+        {
+            BuiltIn = true, Calls = calls, Timeout = limit, Arguments = ["-l", Text(calls)],
+        });
         await callee.WaitUntilListeningAsync(TimeSpan.FromSeconds(10));
 
         var bridge = new B2bua(stack.UserAgent, $"sip:agent@127.0.0.1:{callee.Port}");
         using var stop = new CancellationTokenSource();
         var bridging = bridge.RunAsync(stop.Token);
-        await using var caller = SippProcess.Start(
-            $"{target.Address}:{target.Port}",
-            [
-                "-sf", Path.Combine(AppContext.BaseDirectory, "Sip", "Scenarios", "b2bua-caller.xml"),
-                "-m", Text(calls), "-r", Text(rate), "-d", Text((int)CallLength.TotalMilliseconds),
-                "-timeout", $"{limit.TotalSeconds:0}s", "-timeout_error",
-                "-trace_rtt", "-rtt_freq", "1",
-            ]);
+        await using var caller = SippProcess.Start(new SippRun(Path.Combine("Sip", "Scenarios", "b2bua-caller.xml"), target)
+        {
+            Calls = calls, Rate = rate, Timeout = limit, Arguments = ["-d", Text((int)CallLength.TotalMilliseconds), "-trace_rtt", "-rtt_freq", "1"],
+        });
 
         var callerExit = await caller.WaitAsync(limit + TimeSpan.FromSeconds(5));
         var calleeExit = await callee.WaitAsync(TimeSpan.FromSeconds(15));
