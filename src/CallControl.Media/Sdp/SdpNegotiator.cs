@@ -33,6 +33,9 @@ public sealed partial class SdpNegotiator
         _sessionId = sessionId;
     }
 
+    /// <summary>What we offer and where we receive.</summary>
+    public SdpLocalMedia Local => _local;
+
     /// <summary>The negotiated audio stream, or null before the first exchange completes.</summary>
     public SdpNegotiatedMedia? Current { get; private set; }
 

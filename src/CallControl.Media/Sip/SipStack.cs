@@ -47,8 +47,8 @@ public sealed class SipStack : IAsyncDisposable
     /// <summary>The transport's counters (dropped datagrams, open connections) and queues.</summary>
     public SipTransport Transport => _transport;
 
-    /// <param name="allocateMedia">Our RTP address and port for each new call's SDP.</param>
-    public static SipStack Start(SipStackOptions options, Func<SipCallDirection, SdpLocalMedia> allocateMedia, ILoggerFactory? loggers = null, TimeProvider? clock = null)
+    /// <param name="allocateMedia">Our RTP address and port for each new call's SDP; null when no port is free.</param>
+    public static SipStack Start(SipStackOptions options, Func<SipCallDirection, SdpLocalMedia?> allocateMedia, ILoggerFactory? loggers = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggers ??= NullLoggerFactory.Instance;

@@ -5,16 +5,27 @@ namespace CallControl.Media.Calls.Legs;
 
 public sealed partial class RtpLeg
 {
+    private readonly byte[] _rtcpBuffer = new byte[512];
+
     /// <summary>
     /// Sends SR (if we sent media since the last report) or RR, with a block about the far end's stream, then
     /// SDES CNAME and, when closing, BYE: one compound packet as RFC 3550 §6.1 requires.
     /// </summary>
     private void SendReport(bool goodbye)
     {
+        var now = _time.GetTimestamp();
+        bool sentSinceReport;
+        RtcpSenderInfo senderInfo;
+        lock (_sendGate)
+        {
+            sentSinceReport = _sentSinceReport;
+            _sentSinceReport = false;
+            senderInfo = new RtcpSenderInfo(NtpTimestamp.FromDateTimeOffset(_time.GetUtcNow()), _out.TimestampAt(now), _packetsSent, _octetsSent);
+        }
+
         // Under the gate because the clock thread and Dispose may both get here, and they share the buffer.
         lock (_gate)
         {
-            var now = _time.GetTimestamp();
             var block = default(RtcpReportBlock);
             var hasBlock = false;
             if (_hasFarEnd && _sources.TryGetValue(_farEndSsrc, out var statistics))
@@ -26,14 +37,9 @@ public sealed partial class RtpLeg
             var blocks = hasBlock ? new ReadOnlySpan<RtcpReportBlock>(in block) : default;
             var buffer = _rtcpBuffer.AsSpan();
             var ssrc = Ssrc;
-            var length = _sentSinceReport
-                ? RtcpWriter.WriteSenderReport(
-                    buffer,
-                    ssrc,
-                    new RtcpSenderInfo(NtpTimestamp.FromDateTimeOffset(_time.GetUtcNow()), _timestamp, _packetsSent, _octetsSent),
-                    blocks)
+            var length = sentSinceReport
+                ? RtcpWriter.WriteSenderReport(buffer, ssrc, senderInfo, blocks)
                 : RtcpWriter.WriteReceiverReport(buffer, ssrc, blocks);
-            _sentSinceReport = false;
             length += RtcpWriter.WriteSourceDescription(buffer[length..], ssrc, _canonicalName);
             if (goodbye)
             {

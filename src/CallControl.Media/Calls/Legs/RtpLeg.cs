@@ -1,23 +1,33 @@
 using System.Net;
 using System.Text;
 using CallControl.Media.Audio;
+using CallControl.Media.Calls.Recording;
+using CallControl.Media.Calls.Relay;
 using CallControl.Media.Rtp.Clock;
-using CallControl.Media.Rtp.Codecs;
-using CallControl.Media.Rtp.Packets;
+using CallControl.Media.Rtp.Dtmf;
 using CallControl.Media.Rtp.Sockets;
 using CallControl.Media.Rtp.Statistics;
 
 namespace CallControl.Media.Calls.Legs;
 
 /// <summary>
-/// One call leg's media endpoint when the worker itself is the far end's peer (on hold, before bridging):
-/// it plays a source or silence, receives and measures the far end's stream, sends RTCP and notices a
-/// far end that went away without a BYE.
+/// One call leg's media: the worker's RTP and RTCP sockets facing one far end. It receives and measures the far
+/// end's stream, finds DTMF in it, feeds a recorder, and passes the audio on to the leg it is bridged to; towards
+/// the far end it sends either what that peer says, or music, or nothing, and RFC 4733 digits when asked. It
+/// sends RTCP and notices a far end that went away without a BYE.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Everything the far end hears leaves through one <see cref="RtpStreamRewriter"/>: relayed packets, music and
+/// digits alike are renumbered onto the leg's own SSRC, sequence and timestamps, so a switch between them (hold,
+/// resume, a transfer that bridges another leg) is one continuous stream with the marker bit set at the seam.
+/// </para>
+/// <para>
 /// Everything periodic runs in <see cref="OnTick"/> on the shared media clock, so a leg costs no timer and no
-/// thread. Receiving runs on the sockets' receive loops; the statistics they share with the tick sit behind
-/// one short lock. Buffers are made once per leg, so steady state allocates nothing per packet or tick.
+/// thread. Receiving runs on the sockets' receive loops; a bridged packet is rewritten where it lies in the
+/// receive buffer and sent from the peer's socket. Buffers are made once per leg, so steady state allocates
+/// nothing per packet or tick.
+/// </para>
 /// </remarks>
 public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
 {
@@ -28,7 +38,6 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
     private const int MaxSources = 8;
 
     private readonly RtpSocketPair _sockets;
-    private readonly RtpLegRemote _remote;
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly TimeSpan _reportInterval;
@@ -36,20 +45,14 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
     private readonly byte[] _canonicalName;
     private readonly Lock _gate = new();
     private readonly Dictionary<uint, RtpReceiverStatistics> _sources = [];
-    private readonly short[] _frame = new short[AudioFormat.FrameSamples];
-    private readonly byte[] _payload = new byte[AudioFormat.FrameSamples];
-    private readonly byte[] _rtpBuffer = new byte[RtpHeader.FixedLength + AudioFormat.FrameSamples];
-    private readonly byte[] _rtcpBuffer = new byte[512];
+    private readonly DtmfReceiver _dtmfReceiver = new();
     private readonly RtpHandler _rtpHandler;
     private readonly RtcpHandler _rtcpHandler;
 
-    private IAudioSource? _playing;
-    private ushort _sequence;
-    private uint _timestamp;
-    private bool _sentLastTick;
-    private bool _sentSinceReport;
-    private uint _packetsSent;
-    private uint _octetsSent;
+    private RtpLegRemote? _remote;
+    private RtpLeg? _peer;
+    private RecordingChannel? _tap;
+    private bool _muted;
     private long _lastReportTimestamp;
     private long _lastActivityTimestamp;
     private long _roundTripTicks = -1;
@@ -60,36 +63,35 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
     private bool _hasFarEnd;
     private int _closed;
 
-    /// <summary>Takes over both sockets of <paramref name="sockets"/> and starts receiving on them.</summary>
+    /// <summary>
+    /// Takes over both sockets of <paramref name="sockets"/> and starts receiving on them. With no
+    /// <paramref name="remote"/> yet (a call still ringing) nothing is sent until <see cref="SetRemote"/>.
+    /// </summary>
     /// <param name="timeProvider">The clock for reports, arrival times and inactivity; the system clock when null.</param>
-    public RtpLeg(RtpSocketPair sockets, RtpLegRemote remote, RtpLegOptions? options = null, TimeProvider? timeProvider = null)
+    public RtpLeg(RtpSocketPair sockets, RtpLegRemote? remote = null, RtpLegOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(sockets);
-        ArgumentNullException.ThrowIfNull(remote);
-        if (remote.PayloadType is not (RtpLegRemote.Pcmu or RtpLegRemote.Pcma))
-        {
-            throw new ArgumentOutOfRangeException(nameof(remote), remote.PayloadType, "A leg speaks G.711 only: payload type 0 or 8.");
-        }
-
         options ??= new RtpLegOptions();
         _sockets = sockets;
-        _remote = remote;
         _time = timeProvider ?? TimeProvider.System;
         _reportInterval = options.ReportInterval ?? TimeSpan.FromSeconds(5);
         _inactivityTimeout = options.InactivityTimeout ?? TimeSpan.FromSeconds(30);
+        _out = RtpStreamRewriter.CreateRandom(_time.TimestampFrequency);
         // RFC 3550 §5.1: random initial values make a known-plaintext attack on SRTP harder and tell restarts apart.
-        Ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
-        _sequence = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
-        _timestamp = (uint)Random.Shared.NextInt64(uint.MaxValue + 1L);
+        _localSsrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+        _localSequence = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
+        _localTimestamp = (uint)Random.Shared.NextInt64(uint.MaxValue + 1L);
         _canonicalName = Encoding.UTF8.GetBytes(options.CanonicalName ?? $"{Guid.NewGuid():N}@callcontrol");
         _startTimestamp = _time.GetTimestamp();
         _lastReportTimestamp = _startTimestamp;
         _lastActivityTimestamp = _startTimestamp;
-
-        sockets.Rtp.SetRemote(remote.RtpEndPoint, remote.Latching);
-        sockets.Rtcp.SetRemote(remote.RtcpEndPoint ?? new IPEndPoint(remote.RtpEndPoint.Address, remote.RtpEndPoint.Port + 1), remote.Latching);
         _rtpHandler = new RtpHandler(this);
         _rtcpHandler = new RtcpHandler(this);
+        if (remote is not null)
+        {
+            SetRemote(remote);
+        }
+
         sockets.Rtp.SetHandler(_rtpHandler);
         sockets.Rtcp.SetHandler(_rtcpHandler);
     }
@@ -100,18 +102,55 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
     /// </summary>
     public event Action<RtpLegGone>? Gone;
 
-    /// <summary>Our stream's synchronisation source.</summary>
-    public uint Ssrc { get; }
+    /// <summary>
+    /// Raised once per RFC 4733 digit the far end sends, when it ends, on a receive or clock thread. A handler
+    /// must return quickly.
+    /// </summary>
+    public event Action<DtmfDigit>? DigitReceived;
+
+    /// <summary>Raised on the clock thread when the digits of <see cref="SendDigits"/> have all been sent.</summary>
+    public event Action<string>? DigitsSent;
+
+    /// <summary>Our stream's synchronisation source, whatever it carries.</summary>
+    public uint Ssrc => _out.Ssrc;
 
     public RtpSocketPair Sockets => _sockets;
 
-    public RtpLegRemote Remote => _remote;
+    /// <summary>The far end as the last offer/answer left it; null before the first one completed.</summary>
+    public RtpLegRemote? Remote => Volatile.Read(ref _remote);
+
+    /// <summary>The leg this one's audio goes to and comes from; null when not bridged.</summary>
+    public RtpLeg? Peer => Volatile.Read(ref _peer);
 
     /// <summary>
-    /// Plays <paramref name="source"/> to the far end from the next tick, one frame per tick; null sends no
-    /// audio at all (RTCP continues), which is silence without spending bandwidth on it.
+    /// Points the leg at its far end (after each completed offer/answer: a re-INVITE may move it, change codec
+    /// or stop it receiving). The first call starts the inactivity watch.
     /// </summary>
-    public void PlayToFarEnd(IAudioSource? source) => Volatile.Write(ref _playing, source);
+    public void SetRemote(RtpLegRemote remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (remote.PayloadType is not (RtpLegRemote.Pcmu or RtpLegRemote.Pcma))
+        {
+            throw new ArgumentOutOfRangeException(nameof(remote), remote.PayloadType, "A leg speaks G.711 only: payload type 0 or 8.");
+        }
+
+        var previous = Volatile.Read(ref _remote);
+        if (previous is null || !Equals(previous.RtpEndPoint, remote.RtpEndPoint) || previous.Latching != remote.Latching)
+        {
+            _sockets.Rtp.SetRemote(remote.RtpEndPoint, remote.Latching);
+            _sockets.Rtcp.SetRemote(remote.RtcpEndPoint ?? new IPEndPoint(remote.RtpEndPoint.Address, remote.RtpEndPoint.Port + 1), remote.Latching);
+        }
+
+        lock (_gate)
+        {
+            if (previous is null)
+            {
+                _lastActivityTimestamp = _time.GetTimestamp();
+            }
+
+            Volatile.Write(ref _remote, remote);
+        }
+    }
 
     /// <summary>
     /// Tells the leg who holds the call. While either side does, the far end may legitimately send nothing,
@@ -128,6 +167,46 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
             {
                 _lastActivityTimestamp = _time.GetTimestamp();
             }
+        }
+    }
+
+    /// <summary>Stops passing what the far end says to the peer (it is still received, measured and recorded), or starts again.</summary>
+    public void SetMuted(bool muted) => Volatile.Write(ref _muted, muted);
+
+    /// <summary>Whether what the far end says is kept from the peer.</summary>
+    public bool IsMuted => Volatile.Read(ref _muted);
+
+    /// <summary>Feeds the far end's audio, from now on, to a recorder's channel; null stops.</summary>
+    public void SetRecordingTap(RecordingChannel? channel) => Volatile.Write(ref _tap, channel);
+
+    /// <summary>
+    /// Bridges two legs: each far end hears what the other says (unless muted, or fed music). A leg bridged to
+    /// a third leg before is taken from it first; the streams continue with the marker set.
+    /// </summary>
+    public static void Bridge(RtpLeg a, RtpLeg b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (ReferenceEquals(a, b))
+        {
+            throw new ArgumentException("A leg cannot be bridged to itself.", nameof(b));
+        }
+
+        a.Unbridge();
+        b.Unbridge();
+        a._out.Reanchor();
+        b._out.Reanchor();
+        Volatile.Write(ref a._peer, b);
+        Volatile.Write(ref b._peer, a);
+    }
+
+    /// <summary>Ends this leg's bridge, if any, on both sides; neither far end hears the other from now on.</summary>
+    public void Unbridge()
+    {
+        var peer = Interlocked.Exchange(ref _peer, null);
+        if (peer is not null)
+        {
+            Interlocked.CompareExchange(ref peer._peer, null, this);
         }
     }
 
@@ -160,7 +239,7 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
             return;
         }
 
-        SendFrame();
+        SendLocal(tick.Due);
         var now = _time.GetTimestamp();
         if (_time.GetElapsedTime(_lastReportTimestamp, now) >= _reportInterval)
         {
@@ -168,10 +247,11 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
             SendReport(goodbye: false);
         }
 
+        PollDigits();
         CheckInactivity(now);
     }
 
-    /// <summary>Sends a final report with BYE, stops receiving and closes both sockets.</summary>
+    /// <summary>Leaves any bridge, sends a final report with BYE, stops receiving and closes both sockets.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -179,46 +259,11 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
             return;
         }
 
+        Unbridge();
         SendReport(goodbye: true);
-
-        _sockets.Rtp.SetHandler(null);
-        _sockets.Rtcp.SetHandler(null);
+        _sockets.Rtp.ReleaseHandler(_rtpHandler);
+        _sockets.Rtcp.ReleaseHandler(_rtcpHandler);
         _sockets.Dispose();
-    }
-
-
-    private void SendFrame()
-    {
-        var source = Volatile.Read(ref _playing);
-        if (source is null)
-        {
-            // The timestamp runs on through silence so the far end places the next talkspurt in time (RFC 3550 §5.1).
-            _timestamp += AudioFormat.FrameSamples;
-            _sentLastTick = false;
-            return;
-        }
-
-        source.Read(_frame);
-        if (_remote.PayloadType == RtpLegRemote.Pcmu)
-        {
-            G711.EncodeMuLaw(_frame, _payload);
-        }
-        else
-        {
-            G711.EncodeALaw(_frame, _payload);
-        }
-
-        var length = RtpPacketWriter.Write(_rtpBuffer, marker: !_sentLastTick, _remote.PayloadType, _sequence, _timestamp, Ssrc, _payload);
-        _sockets.Rtp.Send(_rtpBuffer.AsSpan(0, length));
-        _sequence++;
-        _timestamp += AudioFormat.FrameSamples;
-        _sentLastTick = true;
-        lock (_gate)
-        {
-            _sentSinceReport = true;
-            _packetsSent++;
-            _octetsSent += (uint)_payload.Length;
-        }
     }
 
     private void CheckInactivity(long now)
@@ -226,7 +271,7 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
         TimeSpan silentFor;
         lock (_gate)
         {
-            if (_goneReported || _heldByUs || _heldByFarEnd)
+            if (_goneReported || _heldByUs || _heldByFarEnd || _remote is null)
             {
                 return;
             }
@@ -245,34 +290,6 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
 
     private uint ArrivalInRtpUnits(long timestamp) =>
         (uint)(long)(_time.GetElapsedTime(_startTimestamp, timestamp).Ticks * (double)ClockRate / TimeSpan.TicksPerSecond);
-
-    private void OnRtp(ReadOnlySpan<byte> packet)
-    {
-        if (!RtpHeader.TryRead(packet, out var header))
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        lock (_gate)
-        {
-            if (!_sources.TryGetValue(header.Ssrc, out var statistics))
-            {
-                if (_sources.Count >= MaxSources)
-                {
-                    return;
-                }
-
-                statistics = new RtpReceiverStatistics();
-                _sources.Add(header.Ssrc, statistics);
-            }
-
-            statistics.Update(header.SequenceNumber, header.Timestamp, ArrivalInRtpUnits(now));
-            _farEndSsrc = header.Ssrc;
-            _hasFarEnd = true;
-            _lastActivityTimestamp = now;
-        }
-    }
 
     private sealed class RtpHandler(RtpLeg leg) : IDatagramHandler
     {

@@ -16,6 +16,9 @@ public sealed record RtpLegRemote(
     IPEndPoint? RtcpEndPoint = null,
     SymmetricRtp Latching = SymmetricRtp.Auto)
 {
+    /// <summary>False while the far end does not want our media (it holds us): nothing is sent, RTCP aside.</summary>
+    public bool SendToFarEnd { get; init; } = true;
+
     public const byte Pcmu = 0;
     public const byte Pcma = 8;
 }

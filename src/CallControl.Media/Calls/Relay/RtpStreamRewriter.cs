@@ -65,6 +65,16 @@ public sealed class RtpStreamRewriter
         new((uint)Random.Shared.NextInt64(1, uint.MaxValue), (ushort)Random.Shared.Next(ushort.MaxValue + 1), (uint)Random.Shared.NextInt64(uint.MaxValue + 1L), timestampFrequency, clockRate);
 
     /// <summary>
+    /// The timestamp of the stream at <paramref name="now"/> (ticks of the constructor's frequency): the last
+    /// packet's, advanced by the time since it was sent; what an RTCP sender report pairs with its NTP time.
+    /// </summary>
+    public uint TimestampAt(long now)
+    {
+        var elapsed = (long)((Int128)Math.Max(0, now - _lastSentAt) * _clockRate / _timestampFrequency);
+        return _anchored ? _lastTimestamp + (uint)elapsed : _lastTimestamp;
+    }
+
+    /// <summary>
     /// Makes the next packet start a new anchor even if it comes from the same SSRC: the bridge was re-pointed
     /// and the next source may by chance reuse one.
     /// </summary>

@@ -92,6 +92,9 @@ public sealed partial class SipCall
     /// <summary>The INVITE that started the call (ours or theirs).</summary>
     public SipRequest? Invite => _invite;
 
+    /// <summary>Our side of the call's media: the address and RTP port our SDP names.</summary>
+    public SdpLocalMedia LocalMedia => _media.Local;
+
     /// <summary>What offer/answer settled: codec, directions, the far end's RTP address.</summary>
     public SdpNegotiatedMedia? Media
     {

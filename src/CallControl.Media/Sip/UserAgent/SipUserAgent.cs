@@ -28,18 +28,21 @@ public sealed class SipUserAgent : ISipTransactionUser
     private static readonly TimeSpan EndedDialogLinger = TimeSpan.FromSeconds(32);
 
     private readonly IReadOnlyList<SipEndPoint> _localEndPoints;
-    private readonly Func<SipCallDirection, SdpLocalMedia> _allocateMedia;
+    private readonly Func<SipCallDirection, SdpLocalMedia?> _allocateMedia;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SipCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SipDialog> _endedDialogs = new(StringComparer.Ordinal);
     private readonly Channel<SipCallEvent> _events = Channel.CreateUnbounded<SipCallEvent>(new UnboundedChannelOptions { SingleReader = false });
 
-    /// <param name="allocateMedia">Our RTP address and port for a new call's SDP (the media engine's allocation).</param>
+    /// <param name="allocateMedia">
+    /// Our RTP address and port for a new call's SDP (the media engine's allocation); null when no media port
+    /// is free, which declines an incoming call with 503 and makes <see cref="PlaceCall"/> throw.
+    /// </param>
     public SipUserAgent(
         SipTransactionLayer transactions,
         TimerWheel wheel,
         IReadOnlyList<SipEndPoint> localEndPoints,
-        Func<SipCallDirection, SdpLocalMedia> allocateMedia,
+        Func<SipCallDirection, SdpLocalMedia?> allocateMedia,
         SipUserAgentOptions? options = null,
         ILogger<SipUserAgent>? logger = null)
     {
@@ -77,6 +80,7 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// the callee to put this call in the place of that dialog (RFC 3891).
     /// </summary>
     /// <exception cref="ArgumentException">The target is neither, or names a host that is not an IP address.</exception>
+    /// <exception cref="InvalidOperationException">No media port is free for the call.</exception>
     public SipCall PlaceCall(string target, string? fromUser = null, ReplacesHeader? replaces = null)
     {
         if (!SipTarget.TryParseDestination(target, Options.Trunk, out var uri, out var error))
@@ -91,7 +95,9 @@ public sealed class SipUserAgent : ISipTransactionUser
 
         var contact = Contact(destination);
         var from = new NameAddress { Uri = ((SipUri)contact.Uri) with { User = fromUser ?? Options.User, Parameters = SipParameters.Empty } };
-        var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Outbound), NewSessionId());
+        var local = _allocateMedia(SipCallDirection.Outbound)
+            ?? throw new InvalidOperationException("No media port is free for another call.");
+        var media = new SdpNegotiator(local, NewSessionId());
         var call = SipCall.Place(this, uri, destination, media, from, contact, replaces);
         _calls[call.CallId] = call;
         return call;
@@ -122,7 +128,13 @@ public sealed class SipUserAgent : ISipTransactionUser
                 return;
             }
 
-            var media = new SdpNegotiator(_allocateMedia(SipCallDirection.Inbound), NewSessionId());
+            if (_allocateMedia(SipCallDirection.Inbound) is not { } local)
+            {
+                transaction.Respond(SipResponse.Create(request, 503, "No media port free").AddHeader(SipHeaderNames.RetryAfter, "5"));
+                return;
+            }
+
+            var media = new SdpNegotiator(local, NewSessionId());
             if (SipCall.Receive(this, transaction, request, media, Contact(transaction.RemoteEndPoint), replaced) is { } call)
             {
                 _calls[call.CallId] = call;
