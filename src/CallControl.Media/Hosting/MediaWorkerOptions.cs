@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Net;
+using CallControl.Media.Calls.Engine;
+using CallControl.Media.Rtp;
+using CallControl.Media.Rtp.Sockets;
+using CallControl.Media.Sip.Transport;
 
 namespace CallControl.Media.Hosting;
 
@@ -16,6 +20,21 @@ public sealed class MediaWorkerOptions
 
     /// <summary>RTP/RTCP port pairs are taken from this inclusive range, <c>low-high</c>.</summary>
     public string MediaPortRange { get; set; } = "20000-29999";
+
+    /// <summary>The address RTP is bound to; the SIP address's host when empty.</summary>
+    public string? MediaAddress { get; set; }
+
+    /// <summary>The media address our SDP names, when a NAT or relay in front of the worker forwards the same ports; the media address when empty.</summary>
+    public string? AdvertisedMediaAddress { get; set; }
+
+    /// <summary>Music on hold: a mono 8 kHz WAV (PCM, μ-law or A-law) played in a loop; a generated tone pattern when empty.</summary>
+    public string? MusicOnHoldFile { get; set; }
+
+    /// <summary>Symmetric RTP latching: <c>Off</c>, <c>Auto</c> (send where packets come from when that differs from the SDP) or <c>On</c>.</summary>
+    public string SymmetricRtp { get; set; } = "Auto";
+
+    /// <summary>A connected call whose far end sends no RTP this long while not on hold is ended <c>gone</c>.</summary>
+    public int RtpTimeoutSeconds { get; set; } = 30;
 
     /// <summary>The media port range's bounds; only meaningful once <see cref="Validate"/> found no error.</summary>
     public (int Low, int High) PortRange => TryParseRange(MediaPortRange, out var low, out var high) ? (low, high) : (0, 0);
@@ -43,7 +62,47 @@ public sealed class MediaWorkerOptions
             errors.Add("Media:MediaPortRange must hold at least one RTP/RTCP port pair.");
         }
 
+        foreach (var (name, value) in new[] { ("MediaAddress", MediaAddress), ("AdvertisedMediaAddress", AdvertisedMediaAddress) })
+        {
+            if (!string.IsNullOrEmpty(value) && !IPAddress.TryParse(value, out _))
+            {
+                errors.Add($"Media:{name} '{value}' is not an IP address.");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(MusicOnHoldFile) && !File.Exists(MusicOnHoldFile))
+        {
+            errors.Add($"Media:MusicOnHoldFile '{MusicOnHoldFile}' does not exist.");
+        }
+
+        if (!Enum.TryParse<SymmetricRtp>(SymmetricRtp, ignoreCase: true, out _) || int.TryParse(SymmetricRtp, out _))
+        {
+            errors.Add($"Media:SymmetricRtp '{SymmetricRtp}' is not Off, Auto or On.");
+        }
+
+        if (RtpTimeoutSeconds is < 5 or > 3600)
+        {
+            errors.Add("Media:RtpTimeoutSeconds must be 5 to 3600.");
+        }
+
         return errors;
+    }
+
+    /// <summary>The engine's options from these settings; only meaningful once <see cref="Validate"/> found no error.</summary>
+    public MediaEngineOptions ToEngineOptions()
+    {
+        var sip = IPEndPoint.Parse(SipAddress);
+        var (low, high) = PortRange;
+        return new MediaEngineOptions
+        {
+            SipListenOn = [SipEndPoint.Udp(sip), SipEndPoint.Tcp(sip)],
+            MediaAddress = string.IsNullOrEmpty(MediaAddress) ? sip.Address : IPAddress.Parse(MediaAddress),
+            AdvertisedMediaAddress = string.IsNullOrEmpty(AdvertisedMediaAddress) ? null : IPAddress.Parse(AdvertisedMediaAddress),
+            MediaPorts = new RtpPortRange(low, high),
+            MusicOnHoldPath = string.IsNullOrEmpty(MusicOnHoldFile) ? null : MusicOnHoldFile,
+            Latching = Enum.Parse<SymmetricRtp>(SymmetricRtp, ignoreCase: true),
+            InactivityTimeout = TimeSpan.FromSeconds(RtpTimeoutSeconds),
+        };
     }
 
     private static bool TryParseRange(string value, out int low, out int high)

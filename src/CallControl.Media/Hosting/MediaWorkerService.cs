@@ -1,9 +1,4 @@
-using System.Net;
-using CallControl.Media.Rtp;
-using CallControl.Media.Sdp;
-using CallControl.Media.Sip;
-using CallControl.Media.Sip.Transport;
-using CallControl.Media.Sip.UserAgent;
+using CallControl.Media.Calls.Engine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace CallControl.Media.Hosting;
 
 /// <summary>
-/// The media worker's lifetime: it starts the SIP stack on the configured address (UDP and TCP), reports
-/// what happens to calls in its log, and stops the stack when the host stops. Until the call layer takes
-/// inbound calls, each is declined with 480 Temporarily Unavailable.
+/// The media worker's lifetime: it starts the media engine (SIP on the configured address over UDP and TCP,
+/// RTP from the configured port range), reports what happens to legs in its log, and stops the engine when the
+/// host stops. With nothing yet to route them to, inbound calls are declined with 480 Temporarily Unavailable.
 /// </summary>
 public sealed class MediaWorkerService : BackgroundService
 {
@@ -32,33 +27,27 @@ public sealed class MediaWorkerService : BackgroundService
     {
         _logger.LogInformation("Media worker {WorkerId} started; SIP address {SipAddress}, media ports {MediaPortRange}",
             _options.WorkerId, _options.SipAddress, _options.MediaPortRange);
-        var address = IPEndPoint.Parse(_options.SipAddress);
-        var (low, high) = _options.PortRange;
-        var ports = new RtpPortRange(low, high);
-        await using (var stack = SipStack.Start(
-            new SipStackOptions { ListenOn = [SipEndPoint.Udp(address), SipEndPoint.Tcp(address)] },
-            _ => new SdpLocalMedia(address.Address, ports.Next()),
-            _loggers))
+        await using (var engine = MediaEngine.Start(_options.ToEngineOptions(), _loggers))
         {
-            _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", stack.LocalEndPoints));
-            await ReportAsync(stack.UserAgent, stoppingToken);
+            _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", engine.SipEndPoints));
+            await ReportAsync(engine, stoppingToken);
         }
 
         _logger.LogInformation("Media worker {WorkerId} stopped", _options.WorkerId);
     }
 
-    private async Task ReportAsync(SipUserAgent userAgent, CancellationToken stoppingToken)
+    private async Task ReportAsync(MediaEngine engine, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var fact in userAgent.Events.ReadAllAsync(stoppingToken))
+            await foreach (var fact in engine.Events.ReadAllAsync(stoppingToken))
             {
-                if (fact is SipCallEvent.Offered offered)
+                if (fact is MediaEvent.LegOffered offered)
                 {
-                    offered.Call.Reject(480);
+                    engine.Reject(offered.LegId, 480);
                 }
 
-                _logger.LogInformation("SIP {Fact}", fact);
+                _logger.LogInformation("Media {Fact}", fact);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
