@@ -113,7 +113,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     public static string ScenarioWithAudio(string scenario, string audioPath, string directory)
     {
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Calls", "Engine", "Scenarios", scenario));
-        var path = Path.Combine(directory, scenario);
+        var path = Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(audioPath)}-{scenario}");
         File.WriteAllText(path, text.Replace("@AUDIO@", audioPath, StringComparison.Ordinal));
         return path;
     }

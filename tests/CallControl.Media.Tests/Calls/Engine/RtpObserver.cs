@@ -11,17 +11,57 @@ namespace CallControl.Media.Tests.Calls.Engine;
 /// </summary>
 internal sealed class RtpObserver : IDisposable
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly List<Arrival> _arrivals = [];
-    private readonly Task _loop;
+    private static int _nextPort = 46000;
 
+    private readonly Socket _socket;
+    private readonly Socket _rtcp;
+    private readonly List<Arrival> _arrivals = [];
+    private readonly List<byte[]> _reports = [];
+    private readonly Task _loop;
+    private readonly Task _rtcpLoop;
+
+    /// <summary>Binds an RTP port and the RTCP port above it, as a phone would.</summary>
     public RtpObserver()
     {
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        while (true)
+        {
+            var port = Interlocked.Add(ref _nextPort, 2);
+            if (port > 49990)
+            {
+                Interlocked.Exchange(ref _nextPort, 46000);
+                continue;
+            }
+
+            if (TryBind(port, out var rtp))
+            {
+                if (TryBind(port + 1, out var rtcp))
+                {
+                    _socket = rtp;
+                    _rtcp = rtcp;
+                    break;
+                }
+
+                rtp.Dispose();
+            }
+        }
+
         _loop = Task.Run(ReceiveAsync);
+        _rtcpLoop = Task.Run(ReceiveReportsAsync);
     }
 
     public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    /// <summary>The RTCP compound packets that arrived, in order.</summary>
+    public IReadOnlyList<byte[]> Reports
+    {
+        get
+        {
+            lock (_reports)
+            {
+                return [.. _reports];
+            }
+        }
+    }
 
     public int Count
     {
@@ -75,7 +115,43 @@ internal sealed class RtpObserver : IDisposable
     public void Dispose()
     {
         _socket.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        _rtcp.Dispose();
+        Task.WaitAll([_loop, _rtcpLoop], TimeSpan.FromSeconds(5));
+    }
+
+    private static bool TryBind(int port, out Socket socket)
+    {
+        socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return false;
+        }
+    }
+
+    private async Task ReceiveReportsAsync()
+    {
+        var buffer = new byte[2048];
+        try
+        {
+            while (true)
+            {
+                var length = await _rtcp.ReceiveAsync(buffer, SocketFlags.None);
+                lock (_reports)
+                {
+                    _reports.Add(buffer.AsSpan(0, length).ToArray());
+                }
+            }
+        }
+        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+        {
+            // Disposed.
+        }
     }
 
     private async Task ReceiveAsync()
