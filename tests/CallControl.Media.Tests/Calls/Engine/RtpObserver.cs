@@ -45,8 +45,8 @@ internal sealed class RtpObserver : IDisposable
             }
         }
 
-        _loop = Task.Run(ReceiveAsync);
-        _rtcpLoop = Task.Run(ReceiveReportsAsync);
+        _loop = Task.Run(() => ReceiveAsync(_socket, KeepRtp));
+        _rtcpLoop = Task.Run(() => ReceiveAsync(_rtcp, KeepReport));
     }
 
     public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
@@ -134,18 +134,14 @@ internal sealed class RtpObserver : IDisposable
         }
     }
 
-    private async Task ReceiveReportsAsync()
+    private static async Task ReceiveAsync(Socket socket, Action<byte[], int> keep)
     {
         var buffer = new byte[2048];
         try
         {
             while (true)
             {
-                var length = await _rtcp.ReceiveAsync(buffer, SocketFlags.None);
-                lock (_reports)
-                {
-                    _reports.Add(buffer.AsSpan(0, length).ToArray());
-                }
+                keep(buffer, await socket.ReceiveAsync(buffer, SocketFlags.None));
             }
         }
         catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
@@ -154,29 +150,25 @@ internal sealed class RtpObserver : IDisposable
         }
     }
 
-    private async Task ReceiveAsync()
+    private void KeepRtp(byte[] buffer, int length)
     {
-        var buffer = new byte[2048];
-        try
+        if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
         {
-            while (true)
-            {
-                var length = await _socket.ReceiveAsync(buffer, SocketFlags.None);
-                if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
-                {
-                    continue;
-                }
-
-                var arrival = new Arrival(DateTime.UtcNow, header.Ssrc, header.SequenceNumber, header.Timestamp, header.Marker, header.PayloadType, header.Payload.ToArray());
-                lock (_arrivals)
-                {
-                    _arrivals.Add(arrival);
-                }
-            }
+            return;
         }
-        catch (Exception exception) when (exception is ObjectDisposedException or SocketException)
+
+        var arrival = new Arrival(DateTime.UtcNow, header.Ssrc, header.SequenceNumber, header.Timestamp, header.Marker, header.PayloadType, header.Payload.ToArray());
+        lock (_arrivals)
         {
-            // Disposed.
+            _arrivals.Add(arrival);
+        }
+    }
+
+    private void KeepReport(byte[] buffer, int length)
+    {
+        lock (_reports)
+        {
+            _reports.Add(buffer.AsSpan(0, length).ToArray());
         }
     }
 
