@@ -30,6 +30,9 @@ internal sealed class EngineLeg(string id, SipCall call, RtpLeg media)
     /// <summary>A hold (true) or resume (false) sent and not yet answered.</summary>
     public bool? PendingHold { get; set; }
 
+    /// <summary>A hold or resume asked for while the opposite one was still waiting for its answer: sent once that answer is in.</summary>
+    public Action<EngineLeg>? AfterMediaChange { get; set; }
+
     public bool HeldByFarEnd { get; set; }
 
     /// <summary>Set when we hung up or cancelled, so the end is reported as ours with this reason.</summary>

@@ -232,9 +232,22 @@ public sealed partial class MediaEngine
             return;
         }
 
-        if (leg.PendingHold is not null || !leg.Call.Hold())
+        switch (leg.PendingHold)
         {
-            Fail(leg, MediaCommand.Hold, "Another change of this leg's media is still waiting for the far end's answer.");
+            case true:
+                // A hold is on its way: only the audio changes.
+                leg.HeldWith = audio;
+                leg.Media.PlayToFarEnd(audio == HoldAudio.Music ? HoldMusic() : null);
+                leg.AfterMediaChange = null;
+                return;
+            case false:
+                leg.AfterMediaChange = next => DoHold(next, audio);
+                return;
+        }
+
+        if (!leg.Call.Hold())
+        {
+            Fail(leg, MediaCommand.Hold, "The far end's media is being renegotiated; try again.");
             return;
         }
 
@@ -254,9 +267,20 @@ public sealed partial class MediaEngine
             return;
         }
 
-        if (leg.PendingHold is not null || !leg.Call.Resume())
+        switch (leg.PendingHold)
         {
-            Fail(leg, MediaCommand.Resume, "Another change of this leg's media is still waiting for the far end's answer.");
+            case true:
+                leg.AfterMediaChange = DoResume;
+                return;
+            case false:
+                // A resume is on its way already.
+                leg.AfterMediaChange = null;
+                return;
+        }
+
+        if (!leg.Call.Resume())
+        {
+            Fail(leg, MediaCommand.Resume, "The far end's media is being renegotiated; try again.");
             return;
         }
 

@@ -96,14 +96,24 @@ public sealed partial class MediaEngine
         if (held)
         {
             Raise(new MediaEvent.LegHeld(leg.Id, leg.HeldWith ?? HoldAudio.Music));
-            return;
+        }
+        else
+        {
+            leg.HeldWith = null;
+            leg.Media.RelayToFarEnd();
+            ApplyMute(leg);
+            leg.Media.SetHold(heldByUs: false, leg.HeldByFarEnd);
+            Raise(new MediaEvent.LegResumed(leg.Id));
         }
 
-        leg.HeldWith = null;
-        leg.Media.RelayToFarEnd();
-        ApplyMute(leg);
-        leg.Media.SetHold(heldByUs: false, leg.HeldByFarEnd);
-        Raise(new MediaEvent.LegResumed(leg.Id));
+        RunQueuedChange(leg);
+    }
+
+    private static void RunQueuedChange(EngineLeg leg)
+    {
+        var next = leg.AfterMediaChange;
+        leg.AfterMediaChange = null;
+        next?.Invoke(leg);
     }
 
     private void OnReInviteFailed(EngineLeg leg, int statusCode)
@@ -125,6 +135,7 @@ public sealed partial class MediaEngine
         }
 
         Fail(leg, wasHold ? MediaCommand.Hold : MediaCommand.Resume, $"The far end refused the re-INVITE with {statusCode}.", statusCode);
+        RunQueuedChange(leg);
     }
 
     private void OnInfo(EngineLeg leg, SipCallEvent.InfoReceived info)

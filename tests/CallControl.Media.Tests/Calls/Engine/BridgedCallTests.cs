@@ -70,4 +70,22 @@ public sealed class BridgedCallTests
         await scene.ShouldAllHaveSucceededAsync();
         scene.Engine.ShouldHaveNoFailedCommand();
     }
+
+    [Fact]
+    public async Task AResumeAskedWhileTheHoldIsStillOnItsWayIsSentOnceTheHoldIsAnswered()
+    {
+        await using var scene = new CallScene();
+        var caller = await scene.CallerAsync(1000, "uac-rtp.xml");
+        await scene.AnswerAsync(caller);
+
+        scene.Media.Hold(caller.LegId, HoldAudio.Silence);
+        scene.Media.Resume(caller.LegId);
+        await scene.Engine.WaitForAsync<MediaEvent.LegResumed>(r => r.LegId == caller.LegId);
+        scene.Engine.Seen.OfType<MediaEvent.LegHeld>().ShouldHaveSingleItem().Audio.ShouldBe(HoldAudio.Silence);
+
+        scene.Media.HangUp(caller.LegId);
+        await scene.Engine.WaitForAsync<MediaEvent.LegEnded>(e => e.LegId == caller.LegId);
+        await scene.ShouldAllHaveSucceededAsync();
+        scene.Engine.ShouldHaveNoFailedCommand();
+    }
 }
