@@ -6,15 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests run: PostgreSQL's server binaries (initdb, pg_ctl, postgres), and SIPp
-# (sip-tester) as the SIP peer of the media worker's stack.
-packages=(postgresql sip-tester)
+# Debian packages the tests run: PostgreSQL's server binaries (initdb, pg_ctl, postgres), SIPp
+# (sip-tester) as the SIP peer of the media worker's stack, and baresip (baresip-core) as a real SIP
+# station with media for its interoperability tests.
+packages=(postgresql sip-tester baresip-core)
 
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null; }
 
 missing=()
 have_postgres || missing+=(postgresql)
 command -v sipp >/dev/null || missing+=(sip-tester)
+command -v baresip >/dev/null || missing+=(baresip-core)
 
 if ((${#missing[@]} > 0)); then
   echo "test.sh: installing missing Debian packages: ${missing[*]}"
