@@ -189,7 +189,8 @@ public sealed partial class MediaEngine
     {
         leg.Ended = true;
         var quality = leg.Media.QualityAtEnd();
-        var reason = leg.EndReason is { } asked && initiator == SipInitiator.Local
+        // Our reason stands when we ended it, and for a referrer hanging up as the last step of its transfer.
+        var reason = leg.EndReason is { } asked && (initiator == SipInitiator.Local || asked == DisconnectReason.Transfer)
             ? asked
             : ReasonFor(leg, statusCode, initiator);
         StopRecordingOf(leg);
