@@ -64,7 +64,8 @@ public sealed class MediaWorkerOptions
 
         foreach (var (name, value) in new[] { ("MediaAddress", MediaAddress), ("AdvertisedMediaAddress", AdvertisedMediaAddress) })
         {
-            if (!string.IsNullOrEmpty(value) && !IPAddress.TryParse(value, out _))
+            // IPAddress.TryParse also takes inet_aton's short forms ("10.0.0"), which are a typo here more often than not.
+            if (!string.IsNullOrEmpty(value) && (!IPAddress.TryParse(value, out var parsed) || (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && value.Split('.').Length != 4)))
             {
                 errors.Add($"Media:{name} '{value}' is not an IP address.");
             }

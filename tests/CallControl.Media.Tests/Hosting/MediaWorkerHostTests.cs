@@ -77,6 +77,29 @@ public sealed class MediaWorkerHostTests
     public void SettingsAreCheckedOneByOne(string sipAddress, string portRange, int errors) =>
         new MediaWorkerOptions { SipAddress = sipAddress, MediaPortRange = portRange }.Validate().Count.ShouldBe(errors);
 
+    [Fact]
+    public void MediaSettingsAreCheckedAndTurnedIntoTheEnginesOptions()
+    {
+        var bad = new MediaWorkerOptions
+        {
+            MediaAddress = "not-an-address",
+            AdvertisedMediaAddress = "10.0.0",
+            MusicOnHoldFile = "/nowhere/music.wav",
+            SymmetricRtp = "1",
+            RtpTimeoutSeconds = 2,
+        };
+        bad.Validate().Count.ShouldBe(5);
+
+        var good = new MediaWorkerOptions { SipAddress = "127.0.0.1:5070", AdvertisedMediaAddress = "127.0.0.2", SymmetricRtp = "on", RtpTimeoutSeconds = 45 };
+        good.Validate().ShouldBeEmpty();
+        var engine = good.ToEngineOptions();
+        engine.MediaAddress.ShouldBe(IPAddress.Loopback);
+        engine.AdvertisedMediaAddress.ShouldBe(IPAddress.Parse("127.0.0.2"));
+        engine.Latching.ShouldBe(Media.Rtp.Sockets.SymmetricRtp.On);
+        engine.InactivityTimeout.ShouldBe(TimeSpan.FromSeconds(45));
+        engine.SipListenOn.Count.ShouldBe(2);
+    }
+
     private static int FreeUdpPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
