@@ -85,7 +85,7 @@ public sealed partial class RtpLeg
     /// A packet of the peer's far end, for this far end: its payload type is mapped to ours (G.711 transcoded in
     /// place when the two legs chose different laws), then it is renumbered onto our stream and sent.
     /// </summary>
-    private void SendFromPeer(Span<byte> packet, int headerLength, byte payloadType, bool isEvent, long receivedAt)
+    private void SendFromPeer(Span<byte> packet, int headerLength, int paddingLength, byte payloadType, bool isEvent, long receivedAt)
     {
         var remote = Volatile.Read(ref _remote);
         if (remote is null || !remote.SendToFarEnd)
@@ -108,7 +108,8 @@ public sealed partial class RtpLeg
         else if (payloadType is RtpLegRemote.Pcmu or RtpLegRemote.Pcma)
         {
             outType = remote.PayloadType;
-            var payload = packet[headerLength..];
+            // Padding is not audio: its last octet is its length, which transcoding would change.
+            var payload = packet[headerLength..^paddingLength];
             if (payloadType != outType)
             {
                 if (outType == RtpLegRemote.Pcma)
