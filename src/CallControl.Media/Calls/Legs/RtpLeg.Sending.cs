@@ -160,7 +160,11 @@ public sealed partial class RtpLeg
                         digitPacket.Event.WriteTo(_eventPayload);
                         var length = RtpPacketWriter.Write(
                             _localBuffer, digitPacket.Marker, remote!.TelephoneEventPayloadType ?? 101, _localSequence++, digitPacket.Timestamp, _localSsrc, _eventPayload);
-                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), _time.GetTimestamp(), ref _generatedOut);
+                        // Every packet of an event carries the event's start timestamp: the rewriter must pair it with
+                        // that start, not with now, or the audio after the digit would be stamped inside it.
+                        var behind = Math.Max(0, (int)(_localTimestamp - digitPacket.Timestamp));
+                        var stampedAt = _time.GetTimestamp() - (behind * _time.TimestampFrequency / ClockRate);
+                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), stampedAt, ref _generatedOut);
                         sentThisTick = true;
                     }
                 }
