@@ -17,17 +17,25 @@ public sealed class BridgedLegsAllocationTests
         b.Phone.Keeps = false;
         RtpLeg.Bridge(a.Leg, b.Leg);
         var sent = 0;
-        var arrived = () => a.Leg.Counters.Received >= sent;
+        // Paced on both phones: under load the receiving phone's thread may fall behind, and its socket's buffer must not overflow.
+        var arrived = () => a.Leg.Counters.Received >= sent && b.Phone.Count >= sent - 100;
 
         Exchange(a.Phone, ref sent, 500, arrived);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        Exchange(a.Phone, ref sent, 2000, arrived);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // The count is the whole process's, and the test runner reports on other threads meanwhile: once, early
+        // on, it serialises its first messages (close to a megabyte), and under load the thread pool may add a
+        // thread. Relaying that allocated per packet would show in every window, so the quietest one is judged.
+        var windows = new long[3];
+        for (var window = 0; window < windows.Length; window++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            Exchange(a.Phone, ref sent, 2000, arrived);
+            windows[window] = GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
 
-        Loopback.WaitUntil(() => b.Leg.Counters.Relayed == 2500, BridgeHarness.Patience).ShouldBeTrue();
-        Loopback.WaitUntil(() => b.Phone.Count >= 2375, BridgeHarness.Patience).ShouldBeTrue();
-        // Thread-pool and runtime bookkeeping on the side must stay far below one byte per packet.
-        allocated.ShouldBeLessThan(16 * 1024);
+        Loopback.WaitUntil(() => b.Leg.Counters.Relayed == sent, BridgeHarness.Patience).ShouldBeTrue();
+        Loopback.WaitUntil(() => b.Phone.Count >= sent * 95 / 100, BridgeHarness.Patience).ShouldBeTrue();
+        // Runtime bookkeeping on the side must stay far below one byte per packet.
+        windows.Min().ShouldBeLessThan(16 * 1024, $"bytes allocated in each window of 2,000 packets: {string.Join(", ", windows)}");
     }
 
     private static void Exchange(Phone phone, ref int sent, int count, Func<bool> arrived)
