@@ -78,7 +78,7 @@ public sealed partial class RtpLeg
             return;
         }
 
-        peer.SendFromPeer(packet, header.HeaderLength, payloadType, isEvent, receivedAt);
+        peer.SendFromPeer(packet, header.HeaderLength, header.PaddingLength, payloadType, isEvent, receivedAt);
     }
 
     /// <summary>Updates the statistics of the packet's source; false when it is a source too many.</summary>

@@ -85,7 +85,7 @@ public sealed partial class RtpLeg
     /// A packet of the peer's far end, for this far end: its payload type is mapped to ours (G.711 transcoded in
     /// place when the two legs chose different laws), then it is renumbered onto our stream and sent.
     /// </summary>
-    private void SendFromPeer(Span<byte> packet, int headerLength, byte payloadType, bool isEvent, long receivedAt)
+    private void SendFromPeer(Span<byte> packet, int headerLength, int paddingLength, byte payloadType, bool isEvent, long receivedAt)
     {
         var remote = Volatile.Read(ref _remote);
         if (remote is null || !remote.SendToFarEnd)
@@ -108,7 +108,8 @@ public sealed partial class RtpLeg
         else if (payloadType is RtpLegRemote.Pcmu or RtpLegRemote.Pcma)
         {
             outType = remote.PayloadType;
-            var payload = packet[headerLength..];
+            // Padding is not audio: its last octet is its length, which transcoding would change.
+            var payload = packet[headerLength..^paddingLength];
             if (payloadType != outType)
             {
                 if (outType == RtpLegRemote.Pcma)
@@ -159,7 +160,11 @@ public sealed partial class RtpLeg
                         digitPacket.Event.WriteTo(_eventPayload);
                         var length = RtpPacketWriter.Write(
                             _localBuffer, digitPacket.Marker, remote!.TelephoneEventPayloadType ?? 101, _localSequence++, digitPacket.Timestamp, _localSsrc, _eventPayload);
-                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), _time.GetTimestamp(), ref _generatedOut);
+                        // Every packet of an event carries the event's start timestamp: the rewriter must pair it with
+                        // that start, not with now, or the audio after the digit would be stamped inside it.
+                        var behind = Math.Max(0, (int)(_localTimestamp - digitPacket.Timestamp));
+                        var stampedAt = _time.GetTimestamp() - (behind * _time.TimestampFrequency / ClockRate);
+                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), stampedAt, ref _generatedOut);
                         sentThisTick = true;
                     }
                 }

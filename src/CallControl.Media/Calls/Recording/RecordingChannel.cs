@@ -26,13 +26,12 @@ public sealed class RecordingChannel
     /// <summary>Adds received samples.</summary>
     public void Write(ReadOnlySpan<short> samples)
     {
-        if (samples.Length > _ring.Length)
-        {
-            samples = samples[^_ring.Length..];
-        }
-
+        // More than the ring holds cannot all be kept; the oldest part is dropped, like any backlog beyond the cap.
+        var skipped = Math.Max(0, samples.Length - _ring.Length);
+        samples = samples[skipped..];
         lock (_gate)
         {
+            SamplesDropped += skipped;
             var end = (_start + _count) % _ring.Length;
             var first = Math.Min(samples.Length, _ring.Length - end);
             samples[..first].CopyTo(_ring.AsSpan(end));
