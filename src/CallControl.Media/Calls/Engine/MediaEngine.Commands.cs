@@ -324,6 +324,12 @@ public sealed partial class MediaEngine
             return;
         }
 
+        if (leg.Media.Remote is { SendToFarEnd: false })
+        {
+            Fail(leg, MediaCommand.Digits, "The far end holds the call and takes no media now.");
+            return;
+        }
+
         if (leg.Media.Remote?.TelephoneEventPayloadType is not null)
         {
             Fail(leg, MediaCommand.Digits, "Digits are still being sent on this leg.");

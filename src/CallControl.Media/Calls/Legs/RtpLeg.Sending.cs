@@ -58,12 +58,12 @@ public sealed partial class RtpLeg
     /// <summary>
     /// Sends <paramref name="digits"/> as RFC 4733 events from the next tick, in place of anything else the far
     /// end would hear meanwhile; <see cref="DigitsSent"/> follows. False when the far end did not negotiate
-    /// telephone-event, or digits are still being sent.
+    /// telephone-event, holds the call (takes no media), or digits are still being sent.
     /// </summary>
     /// <exception cref="ArgumentException">A character is not a DTMF key.</exception>
     public bool SendDigits(string digits, TimeSpan now)
     {
-        if (Volatile.Read(ref _remote)?.TelephoneEventPayloadType is null)
+        if (Volatile.Read(ref _remote) is not { TelephoneEventPayloadType: not null, SendToFarEnd: true })
         {
             return false;
         }
@@ -221,6 +221,7 @@ public sealed partial class RtpLeg
         Interlocked.Increment(ref counter);
         _sentSinceReport = true;
         _packetsSent++;
-        _octetsSent += (uint)(packet.Length - RtpHeader.FixedLength);
+        // RFC 3550 §6.4.1 counts payload octets only: no header, CSRCs, extension or padding.
+        _octetsSent += RtpHeader.TryRead(packet, out var header) ? (uint)header.Payload.Length : 0;
     }
 }

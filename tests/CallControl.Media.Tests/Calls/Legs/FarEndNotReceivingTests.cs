@@ -31,7 +31,7 @@ public sealed class FarEndNotReceivingTests : IDisposable
 
         _holding.Leg.PlayToFarEnd(ToneGenerator.MusicOnHold());
         _harness.Tick(10);
-        _holding.Leg.SendDigits("1", _harness.NextTick).ShouldBeTrue();
+        _holding.Leg.SendDigits("1", _harness.NextTick).ShouldBeFalse("digits are refused while the far end takes no media");
         // Up to the first report, five seconds in.
         _harness.Tick(237);
 
