@@ -1,5 +1,6 @@
 using CallControl.Bench.Api;
 using CallControl.Bench.EventStore;
+using CallControl.Bench.Rtp.Probe;
 using CallControl.Bench.Sip;
 using CallControl.Bench.Webhooks;
 
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "api" => await ApiBenchmark.RunAsync(),
     "webhooks" => await WebhookBenchmark.RunAsync(args.Length > 1 && int.TryParse(args[1], out var rate) && rate > 0 ? rate : WebhookBenchmark.DefaultCommandRate),
     "sip" => await SipBenchmark.RunAsync(),
+    RtpProbe.Command => RtpProbe.Run(args),
     _ => Usage(),
 };
 
