@@ -220,12 +220,12 @@ public static class RtpBenchmark
         result.AllocatedPerSecond = (allocatedAfter - allocatedBefore) / elapsed.TotalSeconds;
         result.Sent = report.Slots.Sum(slot => slot.Sent);
         result.Received = report.Slots.Sum(slot => slot.Received);
-        result.ProbeDrops = report.Slots.Sum(slot => slot.QueueDrops);
+        result.ProbeDrops = report.QueueDrops;
         result.JitterP99 = BenchHost.Percentile([.. report.Slots.Select(slot => slot.JitterMilliseconds).Order()], 0.99);
         result.Transit = (report.TransitP50Milliseconds, report.TransitP99Milliseconds, report.TransitMaxMilliseconds);
         result.SlowCalls = report.Slots.Count(slot => slot.MaxTransitMilliseconds > SlowTransitMilliseconds);
         result.Untimed = report.Slots.Sum(slot => slot.Untimed);
-        result.ProbeRate = result.Sent / elapsed.TotalSeconds;
+        result.ProbeRate = result.Sent / report.WindowSeconds;
         var packets = packetsAfter - packetsBefore;
         result.PacketRates = (
             packets.CallerReceived / packetSeconds,

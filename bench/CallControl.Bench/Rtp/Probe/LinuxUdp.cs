@@ -29,6 +29,7 @@ internal sealed class LinuxUdp : IDisposable
     private const int SolSocket = 1;
     private const int SoTimestampNs = 35;
     private const int SoRxqOvfl = 40;
+    private const int SoRcvBufForce = 33;
     private const int MsgDontWait = 0x40;
     private const int EpollCtlAdd = 1;
     private const int EpollCtlDel = 2;
@@ -38,11 +39,25 @@ internal sealed class LinuxUdp : IDisposable
     private const int NameBytes = 128;
     private const int AfInet = 2;
 
+    // struct mmsghdr on x86-64: msghdr (56 bytes) and msg_len, padded to 64.
+    private const int BatchHeaderBytes = 64;
+    private const int IoVectorBytes = 16;
+
+    /// <summary>Datagrams one <see cref="ReceiveBatch"/> reads at most.</summary>
+    public const int BatchSize = 64;
+
+    /// <summary>Bytes of each datagram <see cref="ReceiveBatch"/> keeps: the rest is cut off by the kernel.</summary>
+    public const int HeadBytes = 32;
+
     private readonly int _epoll;
     private readonly nint _iov;
     private readonly nint _control;
     private readonly nint _name;
     private readonly EpollEvent[] _ready;
+    private readonly nint _batchHeaders;
+    private readonly nint _batchIov;
+    private readonly nint _batchHeads;
+    private readonly nint _batchControl;
     private nint _data;
     private int _dataCapacity;
 
@@ -63,6 +78,10 @@ internal sealed class LinuxUdp : IDisposable
         _control = Marshal.AllocHGlobal(ControlBytes);
         _name = Marshal.AllocHGlobal(NameBytes);
         _ready = new EpollEvent[maxEvents];
+        _batchHeaders = Marshal.AllocHGlobal(BatchSize * BatchHeaderBytes);
+        _batchIov = Marshal.AllocHGlobal(BatchSize * IoVectorBytes);
+        _batchHeads = Marshal.AllocHGlobal(BatchSize * HeadBytes);
+        _batchControl = Marshal.AllocHGlobal(BatchSize * ControlBytes);
     }
 
     /// <summary>Asks the kernel to timestamp every datagram of <paramref name="socket"/> and to report its receive-queue overflows.</summary>
@@ -140,20 +159,84 @@ internal sealed class LinuxUdp : IDisposable
 
         var copied = (int)Math.Min(length, buffer.Length);
         Marshal.Copy(_data, buffer, 0, copied);
-        var (arrived, overflows) = ReadControl((long)header.ControlLength);
+        var (arrived, overflows) = ReadControl(_control, (long)header.ControlLength);
         return new LinuxDatagram(copied, arrived, overflows, withSource ? ReadSource() : null);
+    }
+
+    /// <summary>
+    /// Reads up to <see cref="BatchSize"/> waiting datagrams of <paramref name="socket"/> in one call
+    /// (<c>recvmmsg</c>) without blocking: the first <see cref="HeadBytes"/> of datagram <c>i</c> go to
+    /// <paramref name="heads"/> from <c>i × HeadBytes</c>, its length and kernel timestamp to
+    /// <paramref name="datagrams"/>. The number read; 0 when none was waiting.
+    /// </summary>
+    public int ReceiveBatch(Socket socket, LinuxDatagram[] datagrams, byte[] heads)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentNullException.ThrowIfNull(datagrams);
+        ArgumentNullException.ThrowIfNull(heads);
+        var capacity = Math.Min(BatchSize, Math.Min(datagrams.Length, heads.Length / HeadBytes));
+        for (var index = 0; index < capacity; index++)
+        {
+            var iov = _batchIov + (index * IoVectorBytes);
+            Marshal.WriteIntPtr(iov, _batchHeads + (index * HeadBytes));
+            Marshal.WriteInt64(iov, 8, HeadBytes);
+            var header = _batchHeaders + (index * BatchHeaderBytes);
+            Marshal.WriteIntPtr(header, 0);
+            Marshal.WriteInt64(header, 8, 0);
+            Marshal.WriteIntPtr(header, 16, iov);
+            Marshal.WriteInt64(header, 24, 1);
+            Marshal.WriteIntPtr(header, 32, _batchControl + (index * ControlBytes));
+            Marshal.WriteInt64(header, 40, ControlBytes);
+            Marshal.WriteInt64(header, 48, 0);
+            Marshal.WriteInt64(header, 56, 0);
+        }
+
+        var count = recvmmsg((int)socket.Handle, _batchHeaders, (uint)capacity, MsgDontWait, 0);
+        if (count <= 0)
+        {
+            return 0;
+        }
+
+        Marshal.Copy(_batchHeads, heads, 0, count * HeadBytes);
+        for (var index = 0; index < count; index++)
+        {
+            var header = _batchHeaders + (index * BatchHeaderBytes);
+            var length = Marshal.ReadInt32(header, 56);
+            var (arrived, overflows) = ReadControl(_batchControl + (index * ControlBytes), Marshal.ReadInt64(header, 40));
+            datagrams[index] = new LinuxDatagram(Math.Min(length, HeadBytes), arrived, overflows, null);
+        }
+
+        return count;
+    }
+
+    /// <summary>Sets the receive buffer beyond the system's maximum when allowed (as root), else as far as it goes.</summary>
+    public static void SetLargeReceiveBuffer(Socket socket, int bytes)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoRcvBufForce, BitConverter.GetBytes(bytes));
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = bytes;
+        }
     }
 
     public void Dispose()
     {
         _ = close(_epoll);
+        Marshal.FreeHGlobal(_batchHeaders);
+        Marshal.FreeHGlobal(_batchIov);
+        Marshal.FreeHGlobal(_batchHeads);
+        Marshal.FreeHGlobal(_batchControl);
         Marshal.FreeHGlobal(_iov);
         Marshal.FreeHGlobal(_control);
         Marshal.FreeHGlobal(_name);
         Marshal.FreeHGlobal(_data);
     }
 
-    private (long ArrivedTicks, long Overflows) ReadControl(long length)
+    private static (long ArrivedTicks, long Overflows) ReadControl(nint control, long length)
     {
         long arrived = 0;
         long overflows = -1;
@@ -161,9 +244,9 @@ internal sealed class LinuxUdp : IDisposable
         // struct cmsghdr on 64-bit Linux: size_t len, int level, int type, then the data at 16, each aligned to 8.
         while (offset + 16 <= length)
         {
-            var messageLength = Marshal.ReadInt64(_control, offset);
-            var level = Marshal.ReadInt32(_control, offset + 8);
-            var type = Marshal.ReadInt32(_control, offset + 12);
+            var messageLength = Marshal.ReadInt64(control, offset);
+            var level = Marshal.ReadInt32(control, offset + 8);
+            var type = Marshal.ReadInt32(control, offset + 12);
             if (messageLength < 16)
             {
                 break;
@@ -171,13 +254,13 @@ internal sealed class LinuxUdp : IDisposable
 
             if (level == SolSocket && type == SoTimestampNs)
             {
-                var seconds = Marshal.ReadInt64(_control, offset + 16);
-                var nanoseconds = Marshal.ReadInt64(_control, offset + 24);
+                var seconds = Marshal.ReadInt64(control, offset + 16);
+                var nanoseconds = Marshal.ReadInt64(control, offset + 24);
                 arrived = DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100);
             }
             else if (level == SolSocket && type == SoRxqOvfl)
             {
-                overflows = (uint)Marshal.ReadInt32(_control, offset + 16);
+                overflows = (uint)Marshal.ReadInt32(control, offset + 16);
             }
 
             offset += (int)((messageLength + 7) & ~7L);
@@ -210,6 +293,9 @@ internal sealed class LinuxUdp : IDisposable
 
     [DllImport("libc", SetLastError = true)]
     private static extern nint recvmsg(int sockfd, ref MessageHeader message, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int recvmmsg(int sockfd, nint messages, uint length, int flags, nint timeout);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int close(int fd);

@@ -5,19 +5,23 @@ using System.Net.Sockets;
 namespace CallControl.Bench.Rtp.Probe;
 
 /// <summary>
-/// One call as the probe sees it: a source socket that stands for the caller's phone and a sink socket that
-/// stands for the callee's, each with the odd port above it bound so that the worker's RTCP lands somewhere.
+/// One call as the probe sees it: a source socket that stands for the caller's phone, with the odd port above
+/// it bound so that the worker's RTCP lands somewhere, and the figures of the call's relayed packets, which
+/// all calls' callee legs send to the probe's one sink.
 /// </summary>
 /// <remarks>
 /// The generator thread sends from the source; the receiver thread latches the source's destination and
-/// reads the sink; the control thread marks and ends the window. The receiver and control threads share
-/// the window's figures under the probe's one lock; the counter and the send times cross from the generator
-/// through volatile reads and writes.
+/// hands over the call's packets read from the sink; the control thread marks and ends the window. The
+/// receiver and control threads share the window's figures under the probe's one lock; the counter and the
+/// send times cross from the generator through volatile reads and writes.
 /// </remarks>
 internal sealed class ProbeSlot : IDisposable
 {
     /// <summary>RTP header and one 20 ms G.711 frame.</summary>
     public const int PacketLength = HeaderLength + FrameLength;
+
+    /// <summary>Where in a packet its slot is written: after the counter, at the start of the payload.</summary>
+    public const int SlotOffset = HeaderLength + 4;
 
     private const int HeaderLength = 12;
     private const int FrameLength = 160;
@@ -28,7 +32,6 @@ internal sealed class ProbeSlot : IDisposable
     private readonly long[] _sentAt = new long[SentRing];
     private readonly List<long> _failedSends = [];
     private readonly Socket _sourceRtcp;
-    private readonly Socket _sinkRtcp;
     private readonly uint _ssrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
     private readonly uint _timestampBase = (uint)Random.Shared.NextInt64(uint.MaxValue + 1L);
     private SocketAddress? _destination;
@@ -43,16 +46,12 @@ internal sealed class ProbeSlot : IDisposable
     private double _windowJitterSum;
     private long _windowMaxTransit;
     private long _windowUntimed;
-    private long _overflows;
-    private long _overflowsAtMark;
 
-    private ProbeSlot(int index, Socket source, Socket sourceRtcp, Socket sink, Socket sinkRtcp)
+    private ProbeSlot(int index, Socket source, Socket sourceRtcp)
     {
         Index = index;
         Source = source;
         _sourceRtcp = sourceRtcp;
-        Sink = sink;
-        _sinkRtcp = sinkRtcp;
     }
 
     public int Index { get; }
@@ -60,12 +59,7 @@ internal sealed class ProbeSlot : IDisposable
     /// <summary>Where the caller's audio comes from, and where the worker sends the callee's (the caller's SDP names it).</summary>
     public Socket Source { get; }
 
-    /// <summary>Where the worker relays the caller's audio (the callee's SDP names it).</summary>
-    public Socket Sink { get; }
-
     public int SourcePort => ((IPEndPoint)Source.LocalEndPoint!).Port;
-
-    public int SinkPort => ((IPEndPoint)Sink.LocalEndPoint!).Port;
 
     /// <summary>Whether the worker's caller leg is known, so that the probe sends to it.</summary>
     public bool Latched => Volatile.Read(ref _destination) is not null;
@@ -73,37 +67,35 @@ internal sealed class ProbeSlot : IDisposable
     /// <summary>Whether any relayed packet reached the sink; read under the probe's lock.</summary>
     public bool Flowing => _received > 0;
 
-    /// <summary>Binds the four ports from <paramref name="port"/> (even) on loopback; null when any is taken.</summary>
-    public static ProbeSlot? TryBind(int index, int port)
+    /// <summary>Binds the source and the port above it (<paramref name="port"/> even) on loopback; null when either is taken.</summary>
+    public static ProbeSlot? TryBind(int index, int port) =>
+        BindPair(port) is { } pair ? new ProbeSlot(index, pair.Rtp, pair.Rtcp) : null;
+
+    /// <summary>Binds an RTP port and the RTCP port above it on loopback; null when either is taken.</summary>
+    public static (Socket Rtp, Socket Rtcp)? BindPair(int port)
     {
-        var sockets = new List<Socket>(4);
+        var rtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var rtcp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            for (var offset = 0; offset < 4; offset++)
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                sockets.Add(socket);
-                socket.Bind(new IPEndPoint(IPAddress.Loopback, port + offset));
-            }
+            rtp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            rtcp.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
+            return (rtp, rtcp);
         }
         catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
         {
-            sockets.ForEach(socket => socket.Dispose());
+            rtp.Dispose();
+            rtcp.Dispose();
             return null;
         }
-
-        // Room for a second of the call's packets should the receiver thread fall behind for a while.
-        sockets[2].ReceiveBufferSize = 64 * 1024;
-        LinuxUdp.EnableTimestamps(sockets[2]);
-        return new ProbeSlot(index, sockets[0], sockets[1], sockets[2], sockets[3]);
     }
 
     /// <summary>Sends to where the worker's caller leg sends from: it is the address its SDP answer gave the caller.</summary>
     public void Latch(IPEndPoint workerLeg) => Volatile.Write(ref _destination, workerLeg.Serialize());
 
     /// <summary>
-    /// Sends the next packet, once latched: the tone with the packet's counter in its first four payload bytes
-    /// (a relay passes payloads through untouched), its send time noted just before the send.
+    /// Sends the next packet, once latched: the tone with the packet's counter and the call's slot in its first
+    /// eight payload bytes (a relay passes payloads through untouched), its send time noted just before the send.
     /// </summary>
     public void SendNext(byte[] packet, byte[] tone)
     {
@@ -122,6 +114,7 @@ internal sealed class ProbeSlot : IDisposable
         var frames = tone.Length / FrameLength;
         tone.AsSpan((int)(counter % frames) * FrameLength, FrameLength).CopyTo(span[HeaderLength..]);
         BinaryPrimitives.WriteUInt32BigEndian(span[HeaderLength..], (uint)counter);
+        BinaryPrimitives.WriteInt32BigEndian(span[SlotOffset..], Index);
         Volatile.Write(ref _sentAt[counter % SentRing], DateTime.UtcNow.Ticks);
         Volatile.Write(ref _nextCounter, counter + 1);
         try
@@ -137,11 +130,11 @@ internal sealed class ProbeSlot : IDisposable
         }
     }
 
-    /// <summary>A relayed packet read from the sink; called under the probe's lock.</summary>
+    /// <summary>A relayed packet of this call read from the sink (its first bytes at least); called under the probe's lock.</summary>
     /// <returns>Its transit through the worker in ticks when it belongs to the window, else -1.</returns>
     public long OnRelayed(ReadOnlySpan<byte> packet, LinuxDatagram datagram)
     {
-        if (packet.Length < HeaderLength + 4)
+        if (packet.Length < SlotOffset + 4)
         {
             return -1;
         }
@@ -164,11 +157,6 @@ internal sealed class ProbeSlot : IDisposable
         _hasTransit = true;
         _lastTransit = transit;
         _received++;
-        if (datagram.Overflows >= 0)
-        {
-            _overflows = datagram.Overflows;
-        }
-
         if (counter < _mark || counter >= _end)
         {
             return -1;
@@ -190,7 +178,6 @@ internal sealed class ProbeSlot : IDisposable
         _windowJitterSum = 0;
         _windowMaxTransit = 0;
         _windowUntimed = 0;
-        _overflowsAtMark = _overflows;
     }
 
     /// <summary>Ends the window after the last packet sent; called under the probe's lock.</summary>
@@ -209,7 +196,6 @@ internal sealed class ProbeSlot : IDisposable
             Index,
             sent,
             _windowReceived,
-            Math.Max(0, _overflows - _overflowsAtMark),
             _windowReceived == 0 ? 0 : _windowJitterSum / _windowReceived / TimeSpan.TicksPerMillisecond,
             (double)_windowMaxTransit / TimeSpan.TicksPerMillisecond,
             _windowUntimed);
@@ -219,7 +205,5 @@ internal sealed class ProbeSlot : IDisposable
     {
         Source.Dispose();
         _sourceRtcp.Dispose();
-        Sink.Dispose();
-        _sinkRtcp.Dispose();
     }
 }

@@ -1,5 +1,8 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace CallControl.Bench.Rtp.Probe;
@@ -14,15 +17,18 @@ namespace CallControl.Bench.Rtp.Probe;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The caller's SDP names a slot's source port and the callee's SDP its sink port, so with symmetric RTP off
-/// the worker sends there. The source learns the worker's caller-leg address from the first packet the worker
-/// relays to it from the callee (SIPp streaming the other direction), and only then starts sending.
+/// The caller's SDP names a slot's source port and the callee's SDP the probe's one sink port, so with
+/// symmetric RTP off the worker sends there; each packet carries its slot and counter in its payload, which
+/// the worker passes through. A source learns the worker's caller-leg address from the first packet the
+/// worker relays to it from the callee (SIPp streaming the other direction), and only then starts sending.
+/// All callee legs sending to one socket lets the probe read them in batches (<c>recvmmsg</c>), which keeps
+/// its share of the two cores small; the worker does the same work whatever port it sends to.
 /// </para>
 /// <para>
 /// Control is one line at a time on standard input, answered on standard output: the probe prints
-/// <c>ready S:K …</c> (each slot's source and sink port) once bound; then <c>status</c> → <c>status L F</c>
-/// (slots latched, slots whose relayed packets arrive); <c>mark</c> → <c>marked</c> (the window starts);
-/// <c>end</c> → <c>report {json}</c> (the window ends; late packets get a second); <c>quit</c>.
+/// <c>ready S:K …</c> (each slot's source port and the sink port) once bound; then <c>status</c> →
+/// <c>status L F</c> (slots latched, slots whose relayed packets arrive); <c>mark</c> → <c>marked</c> (the
+/// window starts); <c>end</c> → <c>report {json}</c> (the window ends; late packets get a second); <c>quit</c>.
 /// </para>
 /// </remarks>
 public static class RtpProbe
@@ -32,6 +38,10 @@ public static class RtpProbe
 
     private const int PacketsPerSecond = 50;
     private static readonly TimeSpan LateAllowance = TimeSpan.FromSeconds(1);
+
+    // Over a second of 800 calls' packets, at the kernel's accounting of about 1 KB per small datagram.
+    private const int SinkBufferBytes = 64 * 1024 * 1024;
+    private const ulong SinkToken = ulong.MaxValue;
 
     /// <summary>Runs the probe: <c>rtp-probe &lt;calls&gt; &lt;first port&gt;</c>.</summary>
     public static int Run(string[] args)
@@ -44,22 +54,26 @@ public static class RtpProbe
             return 2;
         }
 
-        var slots = Bind(calls, firstPort);
+        var (sink, sinkRtcp) = ProbeSlot.BindPair(firstPort) ?? throw new InvalidOperationException($"The probe's sink ports {firstPort}-{firstPort + 1} are taken.");
+        LinuxUdp.SetLargeReceiveBuffer(sink, SinkBufferBytes);
+        LinuxUdp.EnableTimestamps(sink);
+        var slots = Bind(calls, firstPort + 2);
         var gate = new Lock();
-        var transits = new TransitHistogram();
+        var window = new SinkWindow();
         using var udp = new LinuxUdp(maxEvents: 256);
         using var stop = new CancellationTokenSource();
+        udp.Watch(sink, SinkToken);
         foreach (var slot in slots)
         {
-            udp.Watch(slot.Source, (ulong)slot.Index << 1);
-            udp.Watch(slot.Sink, ((ulong)slot.Index << 1) | 1);
+            udp.Watch(slot.Source, (ulong)slot.Index);
         }
 
-        var receiver = new Thread(() => Receive(udp, slots, gate, transits, stop.Token)) { IsBackground = true, Name = "probe receiver" };
+        var receiver = new Thread(() => Receive(udp, sink, slots, gate, window, stop.Token)) { IsBackground = true, Name = "probe receiver" };
         var generator = new Thread(() => Generate(slots, stop.Token)) { IsBackground = true, Name = "probe generator" };
         receiver.Start();
         generator.Start();
-        Console.WriteLine("ready " + string.Join(' ', slots.Select(slot => FormattableString.Invariant($"{slot.SourcePort}:{slot.SinkPort}"))));
+        var sinkPort = ((IPEndPoint)sink.LocalEndPoint!).Port;
+        Console.WriteLine("ready " + string.Join(' ', slots.Select(slot => FormattableString.Invariant($"{slot.SourcePort}:{sinkPort}"))));
 
         while (Console.ReadLine() is { } line && line != "quit")
         {
@@ -75,7 +89,7 @@ public static class RtpProbe
                 case "mark":
                     lock (gate)
                     {
-                        transits.Clear();
+                        window.Mark();
                         slots.ForEach(slot => slot.Mark());
                     }
 
@@ -85,6 +99,7 @@ public static class RtpProbe
                     lock (gate)
                     {
                         slots.ForEach(slot => slot.End());
+                        window.End();
                     }
 
                     Thread.Sleep(LateAllowance);
@@ -92,9 +107,11 @@ public static class RtpProbe
                     {
                         var report = new ProbeReport(
                             [.. slots.Select(slot => slot.Report())],
-                            transits.Percentile(0.50),
-                            transits.Percentile(0.99),
-                            transits.MaxMilliseconds);
+                            window.Duration.TotalSeconds,
+                            window.QueueDrops,
+                            window.Transits.Percentile(0.50),
+                            window.Transits.Percentile(0.99),
+                            window.Transits.MaxMilliseconds);
                         Console.WriteLine("report " + JsonSerializer.Serialize(report));
                     }
 
@@ -109,17 +126,19 @@ public static class RtpProbe
         receiver.Join();
         generator.Join();
         slots.ForEach(slot => slot.Dispose());
+        sink.Dispose();
+        sinkRtcp.Dispose();
         return 0;
     }
 
     private static List<ProbeSlot> Bind(int calls, int firstPort)
     {
         var slots = new List<ProbeSlot>(calls);
-        for (var port = firstPort; slots.Count < calls; port += 4)
+        for (var port = firstPort; slots.Count < calls; port += 2)
         {
-            if (port + 3 > ushort.MaxValue)
+            if (port + 1 > ushort.MaxValue)
             {
-                throw new InvalidOperationException($"Only {slots.Count} free groups of four ports from {firstPort}.");
+                throw new InvalidOperationException($"Only {slots.Count} free port pairs from {firstPort}.");
             }
 
             if (ProbeSlot.TryBind(slots.Count, port) is { } slot)
@@ -164,19 +183,21 @@ public static class RtpProbe
         }
     }
 
-    private static void Receive(LinuxUdp udp, List<ProbeSlot> slots, Lock gate, TransitHistogram transits, CancellationToken stop)
+    private static void Receive(LinuxUdp udp, Socket sink, List<ProbeSlot> slots, Lock gate, SinkWindow window, CancellationToken stop)
     {
         var tokens = new ulong[256];
         var buffer = new byte[2048];
+        var datagrams = new LinuxDatagram[LinuxUdp.BatchSize];
+        var heads = new byte[LinuxUdp.BatchSize * LinuxUdp.HeadBytes];
         while (!stop.IsCancellationRequested)
         {
             var count = udp.Wait(tokens, timeoutMilliseconds: 100);
             for (var index = 0; index < count; index++)
             {
-                var slot = slots[(int)(tokens[index] >> 1)];
-                if ((tokens[index] & 1) == 0)
+                if (tokens[index] != SinkToken)
                 {
-                    // The source's first packet is the worker relaying the callee: it comes from the caller leg.
+                    // A source's first packet is the worker relaying the callee: it comes from the caller leg.
+                    var slot = slots[(int)tokens[index]];
                     if (udp.Receive(slot.Source, buffer, withSource: true).Source is { } workerLeg)
                     {
                         slot.Latch(workerLeg);
@@ -186,22 +207,61 @@ public static class RtpProbe
                     continue;
                 }
 
-                var datagram = udp.Receive(slot.Sink, buffer);
-                if (datagram.Length == 0)
+                int read;
+                do
                 {
-                    continue;
-                }
-
-                lock (gate)
-                {
-                    var transit = slot.OnRelayed(buffer.AsSpan(0, datagram.Length), datagram);
-                    if (transit >= 0)
+                    read = udp.ReceiveBatch(sink, datagrams, heads);
+                    lock (gate)
                     {
-                        transits.Add(transit);
+                        for (var packet = 0; packet < read; packet++)
+                        {
+                            var head = heads.AsSpan(packet * LinuxUdp.HeadBytes, datagrams[packet].Length);
+                            window.Overflows(datagrams[packet].Overflows);
+                            if (head.Length >= ProbeSlot.SlotOffset + 4
+                                && BinaryPrimitives.ReadInt32BigEndian(head[ProbeSlot.SlotOffset..]) is var slot && slot >= 0 && slot < slots.Count
+                                && slots[slot].OnRelayed(head, datagrams[packet]) is var transit && transit >= 0)
+                            {
+                                window.Transits.Add(transit);
+                            }
+                        }
                     }
                 }
+                while (read == LinuxUdp.BatchSize);
             }
         }
+    }
+
+    /// <summary>What the window saw of the sink as a whole: its queue drops and every packet's transit.</summary>
+    private sealed class SinkWindow
+    {
+        private long _overflows;
+        private long _overflowsAtMark;
+        private long _markedAt;
+        private long _endedAt;
+
+        public TransitHistogram Transits { get; } = new();
+
+        public long QueueDrops => Math.Max(0, _overflows - _overflowsAtMark);
+
+        public TimeSpan Duration => Stopwatch.GetElapsedTime(_markedAt, _endedAt);
+
+        /// <summary>The socket's drop count as the kernel gave it with a datagram (-1 when it did not).</summary>
+        public void Overflows(long count)
+        {
+            if (count >= 0)
+            {
+                _overflows = count;
+            }
+        }
+
+        public void Mark()
+        {
+            Transits.Clear();
+            _overflowsAtMark = _overflows;
+            _markedAt = Stopwatch.GetTimestamp();
+        }
+
+        public void End() => _endedAt = Stopwatch.GetTimestamp();
     }
 
     /// <summary>Transit times in 10 µs buckets up to 1 s, the longest kept exactly.</summary>
