@@ -58,6 +58,9 @@ public static class RtpBenchmark
     private const int CalleeMediaPort = 20000;
     private const int ProbePort = 24000;
 
+    // What SIPp logs each time its main loop ran late by 500 ms or more: SIPp short of CPU.
+    private const string SippOverload = "watchdog timer";
+
     // A packet held this long by the worker is a gap a jitter buffer cannot hide.
     private const double SlowTransitMilliseconds = 100;
 
@@ -108,7 +111,7 @@ public static class RtpBenchmark
 
             if (results.Where(result => result.Passed).MaxBy(result => result.Calls) is not { } best)
             {
-                Console.WriteLine(FormattableString.Invariant($"rtp: no level ran with every call bridged and loss under {MaxLossPercent} %"));
+                Console.WriteLine(FormattableString.Invariant($"rtp: no level ran with every call bridged, its packets sent and loss under {MaxLossPercent} %"));
                 return 1;
             }
 
@@ -189,7 +192,15 @@ public static class RtpBenchmark
         result.Completed = bridge.Completed;
         result.Failed = bridge.Failed;
         result.SippExits = (callerExit, calleeExit);
-        result.Notes = [.. bridge.FirstFailures, .. FirstLines(caller.Errors()), .. FirstLines(callee.Errors())];
+        var callerErrors = caller.Errors();
+        var calleeErrors = callee.Errors();
+        result.SippOverloads = Occurrences(callerErrors, SippOverload) + Occurrences(calleeErrors, SippOverload);
+        result.Notes =
+        [
+            .. bridge.FirstFailures,
+            .. callerExit == 0 ? [] : FirstLines(callerErrors),
+            .. calleeExit == 0 ? [] : FirstLines(calleeErrors),
+        ];
         return result;
     }
 
@@ -256,6 +267,17 @@ public static class RtpBenchmark
     private static IEnumerable<string> FirstLines(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(2);
 
+    private static int Occurrences(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Each call holds four sockets in the worker; a soft limit below that fails the top levels in a confusing way.</summary>
     private static void WarnAboutFileLimit(int calls)
     {
@@ -316,6 +338,8 @@ public static class RtpBenchmark
 
         public (int Caller, int Callee) SippExits { get; set; }
 
+        public int SippOverloads { get; set; }
+
         public IReadOnlyList<string> Notes { get; set; } = [];
 
         private double ExpectedRate => (double)Calls * PacketsPerSecond;
@@ -332,7 +356,7 @@ public static class RtpBenchmark
             if (!Measured)
             {
                 line = FormattableString.Invariant(
-                    $"level {Calls}: not measured: {Bridged}/{Calls} bridged, {Latched} probe sources latched, {Flowing} flowing within {((double)Calls / SetupRate) + SetupAllowance.TotalSeconds:0} s; legs failed {Failed}; SIPp exits caller {SippExits.Caller} callee {SippExits.Callee}: FAIL");
+                    $"level {Calls}: not measured: {Bridged}/{Calls} bridged, {Latched} probe sources latched, {Flowing} flowing within {((double)Calls / SetupRate) + SetupAllowance.TotalSeconds:0} s; legs failed {Failed}; SIPp exits caller {SippExits.Caller} callee {SippExits.Callee}, overload warnings {SippOverloads}: FAIL");
             }
             else
             {
@@ -341,7 +365,7 @@ public static class RtpBenchmark
                     + FormattableString.Invariant(
                     $"worker in: from the probe (callers) {PacketRates.CallerIn:0} pkt/s, from SIPp (callees) {PacketRates.CalleeIn:0} pkt/s, {ExpectedRate:0} each expected; out: to callees {PacketRates.ToCallees:0} pkt/s, to callers {PacketRates.ToCallers:0} pkt/s, not sent {PacketRates.NotSent}; ")
                     + FormattableString.Invariant(
-                    $"caller legs as the worker measured them (probe pacing included): loss max {WorkerSeenLoss:0.000}%, jitter p99 {WorkerSeenJitterP99:0.000} ms; calls completed {Completed / 2} of {Calls}, legs failed {Failed}, left over {LeftOver}; SIPp exits caller {SippExits.Caller} callee {SippExits.Callee}: {(Passed ? "pass" : "FAIL")}");
+                    $"caller legs as the worker measured them (probe pacing included): loss max {WorkerSeenLoss:0.000}%, jitter p99 {WorkerSeenJitterP99:0.000} ms; calls completed {Completed / 2} of {Calls}, legs failed {Failed}, left over {LeftOver}; SIPp exits caller {SippExits.Caller} callee {SippExits.Callee}, overload warnings {SippOverloads}: {(Passed ? "pass" : "FAIL")}");
                 if (!SippKeptUp)
                 {
                     line += FormattableString.Invariant($"{Environment.NewLine}  SIPp's callee streamed only {100 * PacketRates.CalleeIn / ExpectedRate:0}% of the packets it should: it is not keeping up at this level, which does not count");
