@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace CallControl.Media.Tests.Calls.Engine;
+namespace CallControl.Media.Tests.Audio;
 
 /// <summary>Reads back the engine's recordings: 16-bit PCM stereo WAV with the canonical 44-byte header.</summary>
 internal static class StereoWav
@@ -10,6 +10,7 @@ internal static class StereoWav
         var bytes = File.ReadAllBytes(path);
         BinaryPrimitives.ReadInt16LittleEndian(bytes.AsSpan(22)).ShouldBe((short)2, "a recording has two channels");
         BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(24)).ShouldBe(8000);
+        BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(40)).ShouldBe(bytes.Length - 44, "the header's data size was fixed when the recording ended");
         var frames = (bytes.Length - 44) / 4;
         var left = new short[frames];
         var right = new short[frames];
