@@ -19,9 +19,12 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reader;
 
-    private EngineUnderTest(MediaEngine engine)
+    private readonly CapturingLoggers _loggers;
+
+    private EngineUnderTest(MediaEngine engine, CapturingLoggers loggers)
     {
         Engine = engine;
+        _loggers = loggers;
         _reader = Task.Run(ReadAsync);
     }
 
@@ -52,7 +55,8 @@ internal sealed class EngineUnderTest : IAsyncDisposable
             // The SIPp peers name observers, not themselves, as their media address: send where the SDP says.
             Latching = SymmetricRtp.Off,
         };
-        return new EngineUnderTest(MediaEngine.Start(configure?.Invoke(options) ?? options));
+        var loggers = new CapturingLoggers();
+        return new EngineUnderTest(MediaEngine.Start(configure?.Invoke(options) ?? options, loggers), loggers);
     }
 
     /// <summary>Waits for the first fact (reported so far or later) of type <typeparamref name="T"/> that matches.</summary>
@@ -79,7 +83,8 @@ internal sealed class EngineUnderTest : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"The engine reported no {typeof(T).Name} in time. It reported:\n{string.Join("\n", Seen)}");
+                throw new TimeoutException(
+                    $"The engine reported no {typeof(T).Name} in time. It reported:\n{string.Join("\n", Seen)}\nIts log:\n{string.Join("\n", _loggers.Lines)}");
             }
         }
     }
