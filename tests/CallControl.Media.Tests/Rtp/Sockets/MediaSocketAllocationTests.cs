@@ -21,13 +21,20 @@ public sealed class MediaSocketAllocationTests
         var arrived = () => handler.Count >= handler.Expected;
 
         Exchange(sender, handler, packet, 500, arrived);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        Exchange(sender, handler, packet, 5000, arrived);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // The count is process-wide: the test runner (its first message serialised, a thread the pool adds under
+        // load) can land in any one window. Receiving that allocated per packet would show in every window, so
+        // the quietest one is judged.
+        var windows = new long[3];
+        for (var window = 0; window < windows.Length; window++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            Exchange(sender, handler, packet, 2000, arrived);
+            windows[window] = GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
 
-        handler.Count.ShouldBe(5500);
+        handler.Count.ShouldBe(6500);
         // Whatever the thread pool and runtime allocate on the side must stay far below one byte per packet each way.
-        allocated.ShouldBeLessThan(16 * 1024);
+        windows.Min().ShouldBeLessThan(16 * 1024, $"bytes allocated in each window of 2,000 packets: {string.Join(", ", windows)}");
     }
 
     private static void Exchange(RtpSocketPair sender, CountingHandler handler, byte[] packet, int count, Func<bool> arrived)
