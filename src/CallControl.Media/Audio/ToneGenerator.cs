@@ -61,6 +61,13 @@ public sealed class ToneGenerator : IAudioSource
         [new ToneStep(440, TimeSpan.FromMilliseconds(500)), new ToneStep(659.25, TimeSpan.FromMilliseconds(500))],
         amplitude: 0.125);
 
+    /// <summary>
+    /// Ringback as most of Europe hears it (ETSI ES 201 970): 425 Hz for one second, then four seconds of silence.
+    /// </summary>
+    public static ToneGenerator Ringback() => new(
+        [new ToneStep(425, TimeSpan.FromSeconds(1)), new ToneStep(0, TimeSpan.FromSeconds(4))],
+        amplitude: 0.125);
+
     /// <inheritdoc />
     public void Read(Span<short> frame)
     {

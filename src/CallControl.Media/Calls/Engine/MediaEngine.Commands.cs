@@ -1,4 +1,5 @@
 using CallControl.Domain.Conversations;
+using CallControl.Media.Audio;
 using CallControl.Media.Calls.Legs;
 using CallControl.Media.Calls.Recording;
 using CallControl.Media.Rtp.Dtmf;
@@ -19,12 +20,22 @@ public sealed partial class MediaEngine
     /// <param name="fromUser">The user part of our From; the configured user when null.</param>
     public void Place(string legId, string target, string? fromUser = null) => Post(() => DoPlace(legId, target, fromUser, placedFor: null));
 
-    /// <summary>Tells the caller of an offered leg that it rings (180).</summary>
-    public void Ring(string legId) => OnLeg(legId, MediaCommand.Ring, leg =>
+    /// <summary>
+    /// Tells the caller of an offered leg that it rings: 180, or with <paramref name="ringback"/> 183 with our
+    /// SDP and a ringback tone (425 Hz, 1 s on, 4 s off) played until the leg is answered. A caller whose INVITE
+    /// had no offer gets 180 either way.
+    /// </summary>
+    public void Ring(string legId, bool ringback = false) => OnLeg(legId, MediaCommand.Ring, leg =>
     {
-        if (!leg.Call.Ring())
+        if (!leg.Call.Ring(ringback))
         {
             Fail(leg, MediaCommand.Ring, "The leg is not an offered call still ringing.");
+            return;
+        }
+
+        if (leg.Call.EarlyMedia)
+        {
+            leg.Media.PlayToFarEnd(ToneGenerator.Ringback());
         }
     });
 

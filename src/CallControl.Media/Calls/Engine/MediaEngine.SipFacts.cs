@@ -69,6 +69,10 @@ public sealed partial class MediaEngine
         }
 
         var leg = AddLeg(NewLegId("in"), call, pair);
+        // The offer is answered already: the leg knows the caller's media (telephone-event above all) before the
+        // ACK, whose RTP may come on its heels. A ringing caller sends nothing, which is no reason to end it.
+        ApplyMedia(leg);
+        leg.Media.SetInactivityWatched(false);
         string? replaces = offered.Replaces is { } replaced && _byCall.TryGetValue(replaced, out var replacedLeg) ? replacedLeg.Id : null;
         Raise(new MediaEvent.LegOffered(
             leg.Id,
@@ -82,6 +86,13 @@ public sealed partial class MediaEngine
     {
         leg.Answered = true;
         ApplyMedia(leg);
+        leg.Media.SetInactivityWatched(true);
+        if (leg.Call.EarlyMedia)
+        {
+            // The ringback stops; from now on the caller hears its peer.
+            leg.Media.RelayToFarEnd();
+        }
+
         Raise(new MediaEvent.LegAnswered(leg.Id));
         if (leg.PlacedFor is { } transfer)
         {

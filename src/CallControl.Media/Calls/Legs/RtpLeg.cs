@@ -59,6 +59,7 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
     private bool _heldByUs;
     private bool _heldByFarEnd;
     private bool _goneReported;
+    private bool _inactivityWatched = true;
     private uint _farEndSsrc;
     private bool _hasFarEnd;
     private int _closed;
@@ -170,6 +171,23 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
         }
     }
 
+    /// <summary>
+    /// Suspends or resumes judging inactivity, for a far end that is not expected to send yet (a caller hearing
+    /// early media before the answer); the wait starts over when judging resumes.
+    /// </summary>
+    public void SetInactivityWatched(bool watched)
+    {
+        lock (_gate)
+        {
+            if (watched && !_inactivityWatched)
+            {
+                _lastActivityTimestamp = _time.GetTimestamp();
+            }
+
+            _inactivityWatched = watched;
+        }
+    }
+
     /// <summary>Stops passing what the far end says to the peer (it is still received, measured and recorded), or starts again.</summary>
     public void SetMuted(bool muted) => Volatile.Write(ref _muted, muted);
 
@@ -271,7 +289,7 @@ public sealed partial class RtpLeg : IMediaClockSubscriber, IDisposable
         TimeSpan silentFor;
         lock (_gate)
         {
-            if (_goneReported || _heldByUs || _heldByFarEnd || _remote is null)
+            if (_goneReported || _heldByUs || _heldByFarEnd || _remote is null || !_inactivityWatched)
             {
                 return;
             }

@@ -65,7 +65,15 @@ public sealed partial class SipCall
     }
 
     /// <summary>Tells the caller we ring (180 Ringing), once; answering does not need it.</summary>
-    public bool Ring()
+    public bool Ring() => Ring(earlyMedia: false);
+
+    /// <summary>
+    /// Tells the caller we ring, once. With <paramref name="earlyMedia"/> and an offer in the INVITE, that is 183
+    /// Session Progress carrying our answer (the same SDP the 2xx will carry), so the caller plays the media we
+    /// send before the call is answered (RFC 3960's gateway model), such as a ringback tone; otherwise 180.
+    /// </summary>
+    /// <returns>False when the call is not an inbound one still ringing, or rang already.</returns>
+    public bool Ring(bool earlyMedia)
     {
         lock (_gate)
         {
@@ -75,9 +83,18 @@ public sealed partial class SipCall
             }
 
             _rang = true;
+            if (earlyMedia && !_awaitingAnswerInAck && _pendingBody.Length > 0)
+            {
+                EarlyMedia = true;
+                return _inviteServer!.Respond(_dialog!.CreateResponse(_invite!, 183).WithBody(_pendingBody, "application/sdp"));
+            }
+
             return _inviteServer!.Respond(_dialog!.CreateResponse(_invite!, 180));
         }
     }
+
+    /// <summary>Whether our answer went out early in a 183, so the caller already receives the media we send.</summary>
+    public bool EarlyMedia { get; private set; }
 
     /// <summary>Answers a ringing inbound call with 200 OK and our SDP; it is connected when the ACK arrives.</summary>
     public bool Answer()

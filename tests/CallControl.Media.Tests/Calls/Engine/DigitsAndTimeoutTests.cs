@@ -1,6 +1,7 @@
 using CallControl.Domain.Conversations;
 using CallControl.Media.Calls.Engine;
 using CallControl.Media.Sip.UserAgent;
+using CallControl.Media.Tests.Audio;
 
 namespace CallControl.Media.Tests.Calls.Engine;
 
@@ -54,5 +55,28 @@ public sealed class DigitsAndTimeoutTests
         end.Reason.ShouldBe(DisconnectReason.Gone);
         end.Initiator.ShouldBe(SipInitiator.Local);
         await scene.ShouldAllHaveSucceededAsync();
+    }
+
+    [Fact]
+    public async Task RingingWithRingbackSendsOurSdpIn183AndTheToneUntilTheAnswerAndTheSilentCallerIsNotEndedGone()
+    {
+        await using var scene = new CallScene(options => options with { InactivityTimeout = TimeSpan.FromSeconds(2) });
+        var caller = await scene.CallerAsync(1000, "uac-early-media.xml");
+
+        scene.Media.Ring(caller.LegId, ringback: true);
+        var ringing = await CallScene.ListenAsync(TimeSpan.FromSeconds(3), caller);
+        ringing[0].Count.ShouldBeGreaterThanOrEqualTo(140, "ringback is sent at the full packet rate, silences included");
+        var audio = RtpObserver.Audio(ringing[0]);
+        AudioMeasure.PowerAt(audio, 425).ShouldBeGreaterThan(20 * AudioMeasure.PowerAt(audio, 1000));
+        scene.Engine.Seen.OfType<MediaEvent.LegEnded>().ShouldBeEmpty("a caller hearing ringback sends nothing and is not gone");
+
+        await scene.AnswerAsync(caller);
+        var afterAnswer = await CallScene.ListenAsync(TimeSpan.FromSeconds(1), caller);
+        afterAnswer[0].ShouldBeEmpty("the ringback stops at the answer");
+
+        scene.Media.HangUp(caller.LegId);
+        await scene.Engine.WaitForAsync<MediaEvent.LegEnded>(e => e.LegId == caller.LegId);
+        await scene.ShouldAllHaveSucceededAsync();
+        scene.Engine.ShouldHaveNoFailedCommand();
     }
 }
