@@ -24,7 +24,7 @@ public sealed partial class RtpLeg
     private bool _playsLocally;
     private DtmfSender? _dtmf;
     private string? _dtmfDigits;
-    private bool _sentLastTick;
+    private bool _audioLastTick;
     private bool _sentSinceReport;
     private uint _packetsSent;
     private uint _octetsSent;
@@ -150,7 +150,7 @@ public sealed partial class RtpLeg
         {
             var remote = Volatile.Read(ref _remote);
             var sends = remote is { SendToFarEnd: true };
-            var sentThisTick = false;
+            var audioThisTick = false;
             if (_dtmf is { } dtmf)
             {
                 while (dtmf.TryNext(due, out var digitPacket))
@@ -165,7 +165,6 @@ public sealed partial class RtpLeg
                         var behind = Math.Max(0, (int)(_localTimestamp - digitPacket.Timestamp));
                         var stampedAt = _time.GetTimestamp() - (behind * _time.TimestampFrequency / ClockRate);
                         SendRewrittenLocked(_localBuffer.AsSpan(0, length), stampedAt, ref _generatedOut);
-                        sentThisTick = true;
                     }
                 }
 
@@ -188,14 +187,15 @@ public sealed partial class RtpLeg
                     G711.EncodeALaw(_frame, _payload);
                 }
 
-                var length = RtpPacketWriter.Write(_localBuffer, marker: !_sentLastTick, remote.PayloadType, _localSequence++, _localTimestamp, _localSsrc, _payload);
+                // The marker starts each talkspurt: the first frame after silence, or after digits.
+                var length = RtpPacketWriter.Write(_localBuffer, marker: !_audioLastTick, remote.PayloadType, _localSequence++, _localTimestamp, _localSsrc, _payload);
                 SendRewrittenLocked(_localBuffer.AsSpan(0, length), _time.GetTimestamp(), ref _generatedOut);
-                sentThisTick = true;
+                audioThisTick = true;
             }
 
             // The timestamp runs on through silence so the far end places the next talkspurt in time (RFC 3550 §5.1).
             _localTimestamp += AudioFormat.FrameSamples;
-            _sentLastTick = sentThisTick;
+            _audioLastTick = audioThisTick;
         }
 
         if (finished is not null)

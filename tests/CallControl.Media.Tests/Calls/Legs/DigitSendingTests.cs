@@ -81,6 +81,21 @@ public sealed class DigitSendingTests : IDisposable
 
     public void Dispose() => _harness.Dispose();
 
+    [Fact]
+    public void MusicAfterDigitsStartsANewTalkspurtWithTheMarker()
+    {
+        _sender.Leg.PlayToFarEnd(Media.Audio.ToneGenerator.MusicOnHold());
+        _harness.Tick(3);
+        _sender.Leg.SendDigits("1", _harness.NextTick).ShouldBeTrue();
+        _harness.Tick(10);
+
+        _sender.WaitUntilHeard(13);
+        var heard = _sender.Heard;
+        var firstMusicAfter = heard.Select((h, n) => (h, n)).Skip(3).First(x => x.h.PayloadType == RtpLegRemote.Pcmu);
+        firstMusicAfter.h.Marker.ShouldBeTrue("the first frame after the digit starts a talkspurt");
+        heard.Skip(firstMusicAfter.n + 1).Where(h => h.PayloadType == RtpLegRemote.Pcmu).ShouldAllBe(h => !h.Marker);
+    }
+
     private void PeerSpeaksEachTick(int ticks)
     {
         for (var n = 0; n < ticks; n++)
