@@ -77,8 +77,9 @@ public sealed class BridgedCallTests
         await using var scene = new CallScene();
         var caller = await scene.CallerAsync(1000, "uac-rtp.xml");
         await scene.AnswerAsync(caller);
-        // In full-suite runs SIPp now and then left unanswered a re-INVITE sent within milliseconds of its ACK;
-        // this test is about the engine queueing the resume, so the hold starts a moment later.
+        // SIPp runs the step after its ACK (starting rtp_stream) on a later pass of its scheduler; a re-INVITE that
+        // arrives before that pass finds it still on that step, and SIPp aborts the call as unexpected (its error
+        // log says so). The test is about the engine queueing the resume, so the hold starts a moment later.
         await Task.Delay(TimeSpan.FromMilliseconds(300));
 
         scene.Media.Hold(caller.LegId, HoldAudio.Silence);
