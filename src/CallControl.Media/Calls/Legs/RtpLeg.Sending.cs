@@ -138,7 +138,7 @@ public sealed partial class RtpLeg
                 return;
             }
 
-            SendRewrittenLocked(packet, receivedAt, ref _relayedOut);
+            SendRewrittenLocked(packet, packet.Length - headerLength - paddingLength, receivedAt, ref _relayedOut);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed partial class RtpLeg
                         // that start, not with now, or the audio after the digit would be stamped inside it.
                         var behind = Math.Max(0, (int)(_localTimestamp - digitPacket.Timestamp));
                         var stampedAt = _time.GetTimestamp() - (behind * _time.TimestampFrequency / ClockRate);
-                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), stampedAt, ref _generatedOut);
+                        SendRewrittenLocked(_localBuffer.AsSpan(0, length), DtmfEvent.Size, stampedAt, ref _generatedOut);
                     }
                 }
 
@@ -189,7 +189,7 @@ public sealed partial class RtpLeg
 
                 // The marker starts each talkspurt: the first frame after silence, or after digits.
                 var length = RtpPacketWriter.Write(_localBuffer, marker: !_audioLastTick, remote.PayloadType, _localSequence++, _localTimestamp, _localSsrc, _payload);
-                SendRewrittenLocked(_localBuffer.AsSpan(0, length), _time.GetTimestamp(), ref _generatedOut);
+                SendRewrittenLocked(_localBuffer.AsSpan(0, length), _payload.Length, _time.GetTimestamp(), ref _generatedOut);
                 audioThisTick = true;
             }
 
@@ -204,7 +204,8 @@ public sealed partial class RtpLeg
         }
     }
 
-    private void SendRewrittenLocked(Span<byte> packet, long at, ref long counter)
+    /// <param name="payloadLength">The packet's payload octets, which the SR counts (RFC 3550 §6.4.1: no header, CSRCs, extension or padding).</param>
+    private void SendRewrittenLocked(Span<byte> packet, int payloadLength, long at, ref long counter)
     {
         if (!_out.TryRewrite(packet, at))
         {
@@ -221,7 +222,6 @@ public sealed partial class RtpLeg
         Interlocked.Increment(ref counter);
         _sentSinceReport = true;
         _packetsSent++;
-        // RFC 3550 §6.4.1 counts payload octets only: no header, CSRCs, extension or padding.
-        _octetsSent += RtpHeader.TryRead(packet, out var header) ? (uint)header.Payload.Length : 0;
+        _octetsSent += (uint)payloadLength;
     }
 }
