@@ -237,8 +237,7 @@ public sealed partial class MediaEngine
         if (leg.HeldWith is not null && leg.PendingHold is null)
         {
             // Already held: the audio may change, the far end needs no new offer.
-            leg.HeldWith = audio;
-            leg.Media.PlayToFarEnd(audio == HoldAudio.Music ? HoldMusic() : null);
+            PlayHoldAudio(leg, audio);
             Raise(new MediaEvent.LegHeld(leg.Id, audio));
             return;
         }
@@ -247,8 +246,7 @@ public sealed partial class MediaEngine
         {
             case true:
                 // A hold is on its way: only the audio changes.
-                leg.HeldWith = audio;
-                leg.Media.PlayToFarEnd(audio == HoldAudio.Music ? HoldMusic() : null);
+                PlayHoldAudio(leg, audio);
                 leg.AfterMediaChange = null;
                 return;
             case false:
@@ -263,11 +261,16 @@ public sealed partial class MediaEngine
         }
 
         leg.PendingHold = true;
-        leg.HeldWith = audio;
         // The far end hears the music and its peer stops hearing it at once; the re-INVITE only confirms it.
-        leg.Media.PlayToFarEnd(audio == HoldAudio.Music ? HoldMusic() : null);
+        PlayHoldAudio(leg, audio);
         ApplyMute(leg);
         leg.Media.SetHold(heldByUs: true, leg.HeldByFarEnd);
+    }
+
+    private void PlayHoldAudio(EngineLeg leg, HoldAudio audio)
+    {
+        leg.HeldWith = audio;
+        leg.Media.PlayToFarEnd(audio == HoldAudio.Music ? HoldMusic() : null);
     }
 
     private void DoResume(EngineLeg leg)

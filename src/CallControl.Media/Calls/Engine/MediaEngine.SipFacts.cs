@@ -110,14 +110,20 @@ public sealed partial class MediaEngine
         }
         else
         {
-            leg.HeldWith = null;
-            leg.Media.RelayToFarEnd();
-            ApplyMute(leg);
-            leg.Media.SetHold(heldByUs: false, leg.HeldByFarEnd);
+            EndOurHold(leg);
             Raise(new MediaEvent.LegResumed(leg.Id));
         }
 
         RunQueuedChange(leg);
+    }
+
+    /// <summary>The far end hears its peer again, and its peer hears it (unless muted).</summary>
+    private static void EndOurHold(EngineLeg leg)
+    {
+        leg.HeldWith = null;
+        leg.Media.RelayToFarEnd();
+        ApplyMute(leg);
+        leg.Media.SetHold(heldByUs: false, leg.HeldByFarEnd);
     }
 
     private static void RunQueuedChange(EngineLeg leg)
@@ -139,10 +145,7 @@ public sealed partial class MediaEngine
         if (wasHold)
         {
             // The far end refused to be held: it goes back to hearing its peer.
-            leg.HeldWith = null;
-            leg.Media.RelayToFarEnd();
-            ApplyMute(leg);
-            leg.Media.SetHold(heldByUs: false, leg.HeldByFarEnd);
+            EndOurHold(leg);
         }
 
         Fail(leg, wasHold ? MediaCommand.Hold : MediaCommand.Resume, $"The far end refused the re-INVITE with {statusCode}.", statusCode);

@@ -86,19 +86,17 @@ public sealed partial class MediaEngine : IAsyncDisposable
     }
 
     /// <summary>A snapshot of a leg's packet counters, or null for an unknown or ended leg.</summary>
-    public async Task<RtpLegCounters?> GetCountersAsync(string legId)
-    {
-        var result = new TaskCompletionSource<RtpLegCounters?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => result.SetResult(_legs.TryGetValue(legId, out var leg) ? leg.Media.Counters : null));
-        return await result.Task;
-    }
+    public Task<RtpLegCounters?> GetCountersAsync(string legId) => QueryAsync(legId, leg => (RtpLegCounters?)leg.Media.Counters);
 
     /// <summary>The far end's media quality on a live leg so far, or null for an unknown or ended leg.</summary>
-    public async Task<LegQuality?> GetQualityAsync(string legId)
+    public Task<LegQuality?> GetQualityAsync(string legId) => QueryAsync(legId, leg => leg.Media.QualityAtEnd());
+
+    /// <summary>Reads a live leg on the loop, where its state is kept.</summary>
+    private Task<T?> QueryAsync<T>(string legId, Func<EngineLeg, T?> read)
     {
-        var result = new TaskCompletionSource<LegQuality?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() => result.SetResult(_legs.TryGetValue(legId, out var leg) ? leg.Media.QualityAtEnd() : null));
-        return await result.Task;
+        var result = new TaskCompletionSource<T?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => result.SetResult(_legs.TryGetValue(legId, out var leg) ? read(leg) : default));
+        return result.Task;
     }
 
     /// <summary>Hangs up every leg, then stops the loop, the clock and the SIP stack.</summary>
