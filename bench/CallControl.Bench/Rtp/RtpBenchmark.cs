@@ -34,6 +34,9 @@ public static class RtpBenchmark
     /// <summary>The concurrent calls of each level, when the command line names none.</summary>
     public static readonly IReadOnlyList<int> DefaultLevels = [100, 300, 500, 800];
 
+    /// <summary>The tone every call carries, both ways.</summary>
+    public const double ToneFrequency = 425;
+
     private const int SetupRate = 100;
     private const double MaxLossPercent = 0.1;
     private const int PacketsPerSecond = 50;
@@ -129,7 +132,7 @@ public static class RtpBenchmark
     private static string PrepareCallee(string folder)
     {
         var tone = Path.Combine(folder, "tone.wav");
-        Tone.WriteMuLawWav(tone, TimeSpan.FromSeconds(4));
+        ToneWav.Write(tone, ToneFrequency, TimeSpan.FromSeconds(4));
         var template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Rtp", "Scenarios", "rtp-callee.xml"));
         var scenario = Path.Combine(folder, "rtp-callee.xml");
         File.WriteAllText(scenario, template.Replace("@TONE@", tone, StringComparison.Ordinal));

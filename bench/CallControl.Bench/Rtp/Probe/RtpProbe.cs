@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using CallControl.Testing;
 
 namespace CallControl.Bench.Rtp.Probe;
 
@@ -157,7 +158,7 @@ public static class RtpProbe
     /// </summary>
     private static void Generate(List<ProbeSlot> slots, CancellationToken stop)
     {
-        var tone = Tone.MuLaw(TimeSpan.FromSeconds(1));
+        var tone = ToneWav.MuLaw(RtpBenchmark.ToneFrequency, TimeSpan.FromSeconds(1));
         var packet = new byte[ProbeSlot.PacketLength];
         var period = Stopwatch.Frequency / PacketsPerSecond;
         var start = Stopwatch.GetTimestamp();

@@ -120,7 +120,8 @@ internal sealed class CallScene : IAsyncDisposable
     private Peer StartPeer(string scenario, double tone)
     {
         var observer = new RtpObserver();
-        var audio = ToneWav.Write(_directory, tone, TimeSpan.FromSeconds(4));
+        var audio = Path.Combine(_directory, $"tone-{tone:0}.wav");
+        ToneWav.Write(audio, tone, TimeSpan.FromSeconds(4));
         var path = EngineUnderTest.ScenarioWithAudio(scenario, audio, _directory);
         var sipp = Sipp.Start(Engine.Sipp(path, observer.Port, Interlocked.Add(ref _nextSippMediaPort, 10)));
         var peer = new Peer(sipp, observer, tone);
