@@ -11,7 +11,7 @@ public sealed partial class MediaEngine
     private void StartTransfer(TransferKind kind, EngineLeg from, string newLegId, string target)
     {
         var command = kind == TransferKind.Consult ? MediaCommand.Consult : MediaCommand.Transfer;
-        if (from.Transferring is not null || from.PlacedFor is { Target.Answered: false })
+        if (from.Transferring is not null)
         {
             Fail(from, command, "A transfer of this leg is already under way.");
             return;
