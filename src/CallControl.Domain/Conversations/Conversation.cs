@@ -41,6 +41,9 @@ public abstract record Conversation
 
         public TransferInProgress? Transfer { get; init; }
 
+        /// <summary>The worker that owns the legs, once one was assigned (see <see cref="ConversationEvent.MediaWorkerAssigned"/>).</summary>
+        public string? MediaWorkerId { get; init; }
+
         public ConversationStatus Status => this switch
         {
             Ended => ConversationStatus.Ended,

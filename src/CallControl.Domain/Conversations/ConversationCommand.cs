@@ -25,7 +25,11 @@ public abstract partial record ConversationCommand
         string? From,
         string? CallerIdName,
         ParticipantId CustomerParticipantId,
-        DateTimeOffset At) : ConversationCommand;
+        DateTimeOffset At) : ConversationCommand
+    {
+        /// <summary>The worker chosen to carry the legs, when one was known to be alive.</summary>
+        public string? MediaWorkerId { get; init; }
+    }
 
     /// <param name="To">The number the customer dialled.</param>
     public sealed record ReceiveInboundCall(
@@ -34,7 +38,14 @@ public abstract partial record ConversationCommand
         string From,
         string To,
         string? CallerIdName,
-        DateTimeOffset At) : ConversationCommand;
+        DateTimeOffset At) : ConversationCommand
+    {
+        /// <summary>The worker that received the call and owns its leg.</summary>
+        public string? MediaWorkerId { get; init; }
+    }
+
+    /// <summary>Names the worker that carries the conversation's legs. The first assignment stands; repeats decide nothing.</summary>
+    public sealed record AssignMediaWorker(string WorkerId, DateTimeOffset At) : ConversationCommand;
 
     public sealed record OfferToAgent(ParticipantId ParticipantId, AgentId AgentId, string StationUri, DateTimeOffset At) : ConversationCommand;
 

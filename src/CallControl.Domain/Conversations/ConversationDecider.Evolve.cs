@@ -27,6 +27,7 @@ public static partial class ConversationDecider
     private static Conversation EvolveLive(Conversation.Live live, ConversationEvent @event) => @event switch
     {
         ParticipantAdded e => live with { Participants = live.Participants.Add(Added(e)) },
+        MediaWorkerAssigned e => live with { MediaWorkerId = e.WorkerId },
         ParticipantAlerting e => Update(live, e.ParticipantId, p => p with { Status = ParticipantStatus.Alerting }),
         ParticipantConnected e => Update(live, e.ParticipantId, p => p with
         {

@@ -12,7 +12,7 @@ public static partial class ConversationDecider
     /// </summary>
     private static IReadOnlyList<ConversationEvent> DecideStart(ConversationCommand command) => command switch
     {
-        StartOutboundConversation c =>
+        StartOutboundConversation c => WithWorker(
         [
             new ConversationStarted(c.ConversationId, ConversationDirection.Outbound, c.To, c.From, c.CallerIdName, c.CustomerParticipantId, c.At),
             new ParticipantAdded(
@@ -26,8 +26,8 @@ public static partial class ConversationDecider
                 IsOffer: false,
                 AutoAnswer: c.AutoAnswer,
                 c.At),
-        ],
-        ReceiveInboundCall c =>
+        ], c.MediaWorkerId, c.At),
+        ReceiveInboundCall c => WithWorker(
         [
             new ConversationStarted(c.ConversationId, ConversationDirection.Inbound, c.To, c.From, c.CallerIdName, null, c.At),
             new ParticipantAdded(
@@ -41,7 +41,31 @@ public static partial class ConversationDecider
                 IsOffer: false,
                 AutoAnswer: false,
                 c.At),
-        ],
+        ], c.MediaWorkerId, c.At),
         _ => throw ConversationNotFound(),
     };
+
+    private static List<ConversationEvent> WithWorker(List<ConversationEvent> events, string? workerId, DateTimeOffset at)
+    {
+        if (workerId is not null)
+        {
+            events.Add(new MediaWorkerAssigned(workerId, at));
+        }
+
+        return events;
+    }
+
+    /// <summary>The first worker named keeps the legs: they live in its process and cannot move.</summary>
+    private static void AssignWorker(AssignMediaWorker c, Decision d)
+    {
+        if (string.IsNullOrWhiteSpace(c.WorkerId))
+        {
+            throw new ArgumentException("A media worker id is not empty.", nameof(c));
+        }
+
+        if (d.State.MediaWorkerId is null)
+        {
+            d.Emit(new MediaWorkerAssigned(c.WorkerId, d.At));
+        }
+    }
 }

@@ -42,6 +42,9 @@ public static partial class ConversationDecider
         {
             case StartOutboundConversation or ReceiveInboundCall:
                 break;
+            case AssignMediaWorker c:
+                AssignWorker(c, decision);
+                break;
             case OfferToAgent c:
                 Offer(c, decision);
                 break;
@@ -107,6 +110,7 @@ public static partial class ConversationDecider
         switch (command)
         {
             case MediaFact:
+            case AssignMediaWorker:
             case StartOutboundConversation or ReceiveInboundCall:
             case EndConversation:
                 return [];

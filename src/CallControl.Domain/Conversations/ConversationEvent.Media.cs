@@ -2,6 +2,9 @@ namespace CallControl.Domain.Conversations;
 
 public abstract partial record ConversationEvent
 {
+    /// <summary>The media worker that carries this conversation's legs; every media command for it goes there.</summary>
+    public sealed record MediaWorkerAssigned(string WorkerId, DateTimeOffset At) : ConversationEvent;
+
     public sealed record ParticipantHoldRequested(ParticipantId ParticipantId, bool Music, DateTimeOffset At) : ConversationEvent;
 
     public sealed record ParticipantHeld(ParticipantId ParticipantId, DateTimeOffset At) : ConversationEvent;

@@ -36,3 +36,24 @@ public sealed record RecordingStarted(string TenantId, string ConversationId, st
 public sealed record RecordingStopped(string TenantId, string ConversationId, string WorkerId, DateTimeOffset OccurredAt);
 
 public sealed record RecordingFailed(string TenantId, string ConversationId, string WorkerId, string Detail, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A call reached the worker: leg <see cref="LegId"/> is offered and waits for <see cref="RingLeg"/> or
+/// <see cref="RejectLeg"/>. The worker chose the leg's id (it becomes the customer participant's id) and the
+/// conversation's id; <see cref="To"/> is the dialled number or user (the request URI's user part).
+/// </summary>
+public sealed record InboundCallReceived(
+    string WorkerId, string ConversationId, string LegId, string From, string To, string? CallerIdName, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// The far end of <see cref="LegId"/> asked us (SIP REFER) to transfer its peer to <see cref="Target"/>; the worker
+/// is already calling the target as leg <see cref="NewLegId"/>.
+/// </summary>
+public sealed record LegTransferRequested(
+    string TenantId, string ConversationId, string LegId, string WorkerId, string Target, string NewLegId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A worker is alive. Sent every few seconds to every API instance; a worker not heard from for the
+/// heartbeat timeout has its legs ended <c>gone</c>.
+/// </summary>
+public sealed record MediaWorkerHeartbeat(string WorkerId, string SipAddress, int ActiveLegs, DateTimeOffset StartedAt, DateTimeOffset OccurredAt);
