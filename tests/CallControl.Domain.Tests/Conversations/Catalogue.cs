@@ -9,9 +9,10 @@ internal static class Catalogue
         new ReceiveInboundCall(Conversation1, Customer, CustomerNumber, CompanyNumber, null, Now),
     ];
 
-    /// <summary>Commands from the CRM (and the offer timer), excluding the starts.</summary>
+    /// <summary>Commands from the CRM (and the offer timer and media dispatch), excluding the starts.</summary>
     public static IReadOnlyList<ConversationCommand> CrmCommands { get; } =
     [
+        new AssignMediaWorker("worker-1", Now),
         new OfferToAgent(OtherAgent, AgentA2, Station2, Now),
         new AcceptOffer(Agent, Now),
         new RejectOffer(Agent, null, Now),
@@ -53,6 +54,7 @@ internal static class Catalogue
         new ParticipantAlerting(Agent, Now),
         new ParticipantConnected(Agent, Now),
         new OfferAccepted(Agent, Now),
+        new MediaWorkerAssigned("worker-1", Now),
         new ParticipantHoldRequested(Customer, true, Now),
         new ParticipantHeld(Customer, Now),
         new ParticipantResumeRequested(Customer, Now),

@@ -5,7 +5,7 @@ public sealed class EndedConversationTests
     public static TheoryData<ConversationCommand> MediaFacts => Catalogue.Data(Catalogue.MediaFacts);
 
     public static TheoryData<ConversationCommand> Refused => Catalogue.Data(
-        Catalogue.CrmCommands.Where(c => c is not (EndConversation or EndParticipant or ExpireOffer or RejectOffer)));
+        Catalogue.CrmCommands.Where(c => c is not (EndConversation or EndParticipant or ExpireOffer or RejectOffer or AssignMediaWorker)));
 
     [Theory]
     [MemberData(nameof(MediaFacts))]

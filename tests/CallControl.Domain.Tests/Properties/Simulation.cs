@@ -107,7 +107,10 @@ internal sealed class Simulation
             return
             [
                 (Likely, new StartOutboundConversation(conversationId, NewId(), agent, Station(agent), dice.Next(2) == 0, "+15551230000", null, null, NewId(), at)),
-                (Likely, new ReceiveInboundCall(conversationId, NewId(), "+15551239999", "+18005550100", "Caller", at)),
+                (Likely, new ReceiveInboundCall(conversationId, NewId(), "+15551239999", "+18005550100", "Caller", at)
+                {
+                    MediaWorkerId = dice.Next(2) == 0 ? "worker-1" : null,
+                }),
                 (Rarely, new ConfirmLegAnswered(NewId(), at)),
             ];
         }
@@ -125,6 +128,7 @@ internal sealed class Simulation
         }
 
         candidates.Add((Rarely, new SetRecording(dice.Next(2) == 0, at)));
+        candidates.Add((Rarely, new AssignMediaWorker(dice.Next(2) == 0 ? "worker-1" : "worker-2", at)));
         if (started.Recording.Pending.Count > 0)
         {
             candidates.Add((Sometimes, new ConfirmRecordingStarted($"/rec/{conversationId}.wav", at)));
