@@ -52,7 +52,11 @@ public sealed class HeartbeatSender
                     failing = false;
                 }
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested && exception is not OutOfMemoryException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 if (!failing)
                 {
