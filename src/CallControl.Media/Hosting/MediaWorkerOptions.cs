@@ -4,6 +4,7 @@ using CallControl.Media.Calls.Engine;
 using CallControl.Media.Rtp;
 using CallControl.Media.Rtp.Sockets;
 using CallControl.Media.Sip.Transport;
+using Microsoft.Extensions.Configuration;
 
 namespace CallControl.Media.Hosting;
 
@@ -12,8 +13,11 @@ public sealed class MediaWorkerOptions
 {
     public const string SectionName = "Media";
 
-    /// <summary>Names this worker's queue and its legs' owner; unique per running worker.</summary>
-    public string WorkerId { get; set; } = $"media-{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+    /// <summary>The worker id used when none is configured: the machine's name and the process id.</summary>
+    public static readonly string DefaultWorkerId = $"media-{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant();
+
+    /// <summary>Names this worker's queue and its legs' owner; unique per running worker. <see cref="DefaultWorkerId"/> when empty.</summary>
+    public string WorkerId { get; set; } = DefaultWorkerId;
 
     /// <summary>The SIP listening address, <c>host:port</c> (IPv6 in brackets).</summary>
     public string SipAddress { get; set; } = "127.0.0.1:5060";
@@ -35,6 +39,26 @@ public sealed class MediaWorkerOptions
 
     /// <summary>A connected call whose far end sends no RTP this long while not on hold is ended <c>gone</c>.</summary>
     public int RtpTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Where recordings are written (created when missing); a command names only the file.</summary>
+    public string RecordingDirectory { get; set; } = ".data/recordings";
+
+    /// <summary>A place or ring command that waited on the bus longer than this is refused rather than carried out late.</summary>
+    public int CommandMaxAgeSeconds { get; set; } = 30;
+
+    /// <summary>An inbound call not taken (ring) or refused by the API within this long is declined with 480.</summary>
+    public int InboundRoutingTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often the worker tells the API it is alive.</summary>
+    public int HeartbeatIntervalSeconds { get; set; } = 2;
+
+    /// <summary>The configured worker id, or <see cref="DefaultWorkerId"/> when the setting is missing or empty.</summary>
+    public static string WorkerIdFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration[$"{SectionName}:{nameof(WorkerId)}"];
+        return string.IsNullOrWhiteSpace(configured) ? DefaultWorkerId : configured.Trim();
+    }
 
     /// <summary>The media port range's bounds; only meaningful once <see cref="Validate"/> found no error.</summary>
     public (int Low, int High) PortRange => TryParseRange(MediaPortRange, out var low, out var high) ? (low, high) : (0, 0);
@@ -84,6 +108,26 @@ public sealed class MediaWorkerOptions
         if (RtpTimeoutSeconds is < 5 or > 3600)
         {
             errors.Add("Media:RtpTimeoutSeconds must be 5 to 3600.");
+        }
+
+        if (string.IsNullOrWhiteSpace(RecordingDirectory))
+        {
+            errors.Add("Media:RecordingDirectory must name a folder.");
+        }
+
+        if (CommandMaxAgeSeconds is < 1 or > 3600)
+        {
+            errors.Add("Media:CommandMaxAgeSeconds must be 1 to 3600.");
+        }
+
+        if (InboundRoutingTimeoutSeconds is < 1 or > 300)
+        {
+            errors.Add("Media:InboundRoutingTimeoutSeconds must be 1 to 300.");
+        }
+
+        if (HeartbeatIntervalSeconds is < 1 or > 60)
+        {
+            errors.Add("Media:HeartbeatIntervalSeconds must be 1 to 60.");
         }
 
         return errors;

@@ -1,4 +1,5 @@
 using CallControl.Media.Calls.Engine;
+using CallControl.Media.Consumers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,52 +8,100 @@ namespace CallControl.Media.Hosting;
 
 /// <summary>
 /// The media worker's lifetime: it starts the media engine (SIP on the configured address over UDP and TCP,
-/// RTP from the configured port range), reports what happens to legs in its log, and stops the engine when the
-/// host stops. With nothing yet to route them to, inbound calls are declined with 480 Temporarily Unavailable.
+/// RTP from the configured port range) and, around it, the fact pump and its publisher, the heartbeat and the
+/// inbound routing timeout. Stopping hangs up every leg and gives their ends a moment to be published.
 /// </summary>
-public sealed class MediaWorkerService : BackgroundService
+public sealed class MediaWorkerService : IHostedService, IAsyncDisposable
 {
-    private readonly MediaWorkerOptions _options;
-    private readonly ILoggerFactory _loggers;
-    private readonly ILogger<MediaWorkerService> _logger;
+    // How long stopping waits for the last facts (the legs hung up on the way out) to be published.
+    private static readonly TimeSpan DrainPatience = TimeSpan.FromSeconds(5);
 
-    public MediaWorkerService(IOptions<MediaWorkerOptions> options, ILoggerFactory loggers, ILogger<MediaWorkerService> logger)
+    private readonly MediaWorkerOptions _options;
+    private readonly MediaEngineHolder _holder;
+    private readonly MediaFactPump _pump;
+    private readonly FactPublisher _publisher;
+    private readonly HeartbeatSender _heartbeat;
+    private readonly InboundRoutingTimeout _routing;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MediaWorkerService> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandonPublishing = new();
+    private MediaEngine? _engine;
+    private Task _running = Task.CompletedTask;
+    private Task _publishing = Task.CompletedTask;
+
+    public MediaWorkerService(
+        IOptions<MediaWorkerOptions> options,
+        MediaEngineHolder holder,
+        MediaFactPump pump,
+        FactPublisher publisher,
+        HeartbeatSender heartbeat,
+        InboundRoutingTimeout routing,
+        ILoggerFactory loggers,
+        TimeProvider time,
+        ILogger<MediaWorkerService> logger)
     {
         _options = options.Value;
+        _holder = holder;
+        _pump = pump;
+        _publisher = publisher;
+        _heartbeat = heartbeat;
+        _routing = routing;
         _loggers = loggers;
+        _time = time;
         _logger = logger;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         _logger.LogInformation("Media worker {WorkerId} started; SIP address {SipAddress}, media ports {MediaPortRange}",
             _options.WorkerId, _options.SipAddress, _options.MediaPortRange);
-        await using (var engine = MediaEngine.Start(_options.ToEngineOptions(), _loggers))
+        Directory.CreateDirectory(_options.RecordingDirectory);
+        var engine = MediaEngine.Start(_options.ToEngineOptions(), _loggers, _time);
+        _engine = engine;
+        _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", engine.SipEndPoints));
+        var startedAt = _time.GetUtcNow();
+        _publishing = Task.Run(() => _publisher.RunAsync(_abandonPublishing.Token), CancellationToken.None);
+        _running = Task.WhenAll(
+            Task.Run(() => _pump.RunAsync(engine), CancellationToken.None),
+            Task.Run(() => _heartbeat.RunAsync(engine, startedAt, _stopping.Token), CancellationToken.None),
+            Task.Run(() => _routing.RunAsync(engine, _stopping.Token), CancellationToken.None));
+        _holder.SetStarted(engine);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_engine is not { } engine)
         {
-            _logger.LogInformation("SIP listening on {EndPoints}", string.Join(", ", engine.SipEndPoints));
-            await ReportAsync(engine, stoppingToken);
+            return;
         }
 
+        await _stopping.CancelAsync();
+        // Disposing hangs up every leg and ends the engine's facts, so the pump finishes after their ends.
+        await engine.DisposeAsync();
+        await _running;
+        _publisher.Complete();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(DrainPatience);
+        await using (patience.Token.Register(_abandonPublishing.Cancel))
+        {
+            await _publishing;
+        }
+
+        _engine = null;
         _logger.LogInformation("Media worker {WorkerId} stopped", _options.WorkerId);
     }
 
-    private async Task ReportAsync(MediaEngine engine, CancellationToken stoppingToken)
+    public async ValueTask DisposeAsync()
     {
-        try
+        if (_engine is { } engine)
         {
-            await foreach (var fact in engine.Events.ReadAllAsync(stoppingToken))
-            {
-                if (fact is MediaEvent.LegOffered offered)
-                {
-                    engine.Reject(offered.LegId, 480);
-                }
+            await engine.DisposeAsync();
+        }
 
-                _logger.LogInformation("Media {Fact}", fact);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+        _stopping.Dispose();
+        _abandonPublishing.Dispose();
     }
 }

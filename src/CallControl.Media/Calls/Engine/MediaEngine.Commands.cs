@@ -18,7 +18,10 @@ public sealed partial class MediaEngine
     /// follow, or <see cref="MediaEvent.LegEnded"/> (busy, decline, timeout…).
     /// </summary>
     /// <param name="fromUser">The user part of our From; the configured user when null.</param>
-    public void Place(string legId, string target, string? fromUser = null) => Post(() => DoPlace(legId, target, fromUser, placedFor: null));
+    /// <param name="callerIdName">The display name of our From, shown by the callee as the caller's name.</param>
+    /// <param name="autoAnswer">Asks the callee (a desk phone) to answer at once, with Call-Info and Alert-Info.</param>
+    public void Place(string legId, string target, string? fromUser = null, string? callerIdName = null, bool autoAnswer = false) =>
+        Post(() => DoPlace(legId, target, new Presentation(fromUser, callerIdName, autoAnswer), placedFor: null));
 
     /// <summary>
     /// Tells the caller of an offered leg that it rings: 180, or with <paramref name="ringback"/> 183 with our
@@ -97,6 +100,13 @@ public sealed partial class MediaEngine
         if (!_legs.TryGetValue(otherLegId, out var other) || other.Ended || ReferenceEquals(other, leg))
         {
             Fail(leg, MediaCommand.Bridge, $"Leg '{otherLegId}' is not a live leg to bridge with.");
+            return;
+        }
+
+        if (ReferenceEquals(leg.Peer, other))
+        {
+            // Already bridged together: the contract makes a repeat a no-op, not a bridge torn down and rebuilt.
+            Raise(new MediaEvent.LegsBridged(leg.Id, other.Id));
             return;
         }
 
@@ -193,7 +203,10 @@ public sealed partial class MediaEngine
     private void Fail(EngineLeg leg, MediaCommand command, string reason, int? sipStatus = null) =>
         Raise(new MediaEvent.CommandFailed(leg.Id, command, reason, sipStatus));
 
-    private EngineLeg? DoPlace(string legId, string target, string? fromUser, Transfer? placedFor)
+    /// <summary>How a call we place presents itself to its callee.</summary>
+    private readonly record struct Presentation(string? FromUser, string? CallerIdName, bool AutoAnswer);
+
+    private EngineLeg? DoPlace(string legId, string target, Presentation presentation, Transfer? placedFor)
     {
         if (_legs.ContainsKey(legId))
         {
@@ -204,7 +217,7 @@ public sealed partial class MediaEngine
         SipCall call;
         try
         {
-            call = _stack.UserAgent.PlaceCall(target, fromUser);
+            call = _stack.UserAgent.PlaceCall(target, presentation.FromUser, replaces: null, presentation.CallerIdName, presentation.AutoAnswer);
         }
         catch (ArgumentException exception)
         {

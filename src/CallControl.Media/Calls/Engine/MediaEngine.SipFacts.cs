@@ -1,6 +1,7 @@
 using System.Text;
 using CallControl.Domain.Conversations;
 using CallControl.Media.Calls.Legs;
+using CallControl.Media.Sip.Messages;
 using CallControl.Media.Sip.UserAgent;
 using Microsoft.Extensions.Logging;
 
@@ -79,7 +80,16 @@ public sealed partial class MediaEngine
             call.CallId,
             call.Invite?.From?.Uri.ToString() ?? "",
             call.Invite?.To?.Uri.ToString() ?? "",
-            replaces));
+            replaces)
+        {
+            CallerIdName = string.IsNullOrWhiteSpace(call.Invite?.From?.DisplayName) ? null : call.Invite.From.DisplayName,
+            Dialled = call.Invite?.RequestUri switch
+            {
+                SipUri { UnescapedUser: { Length: > 0 } user } => user,
+                { } uri => uri.ToString(),
+                null => "",
+            },
+        });
     }
 
     private void OnAnswered(EngineLeg leg)

@@ -24,7 +24,7 @@ public sealed partial class MediaEngine
         }
 
         var transfer = new Transfer(kind, from, party);
-        if (DoPlace(newLegId, target, fromUser: null, transfer) is not { } placed)
+        if (DoPlace(newLegId, target, default, transfer) is not { } placed)
         {
             if (kind == TransferKind.Refer)
             {

@@ -48,7 +48,14 @@ public abstract record MediaEvent(string LegId)
     /// A call arrived and rings here (the leg is named by the engine). <paramref name="ReplacesLegId"/> is set
     /// when its INVITE asks to replace one of our legs (RFC 3891).
     /// </summary>
-    public sealed record LegOffered(string LegId, string CallId, string From, string To, string? ReplacesLegId) : MediaEvent(LegId);
+    public sealed record LegOffered(string LegId, string CallId, string From, string To, string? ReplacesLegId) : MediaEvent(LegId)
+    {
+        /// <summary>The caller's display name in its From, when it gave one.</summary>
+        public string? CallerIdName { get; init; }
+
+        /// <summary>What the caller dialled: the request URI's user part (a number or a user), or the whole URI when it has none.</summary>
+        public string Dialled { get; init; } = "";
+    }
 
     /// <summary>The far end of a leg we placed rings (180/183).</summary>
     public sealed record LegRinging(string LegId, int SipStatus) : MediaEvent(LegId);

@@ -22,6 +22,25 @@ public static class MessagingTransportExtensions
     }
 
     /// <summary>
+    /// Configures the endpoints of the registered consumers on the transport <see cref="UsingCallControlTransport"/>
+    /// hands its callback, whose type (in memory or RabbitMQ) is only known at run time.
+    /// </summary>
+    public static void ConfigureEndpoints(this IBusFactoryConfigurator transport, IBusRegistrationContext context)
+    {
+        switch (transport)
+        {
+            case IInMemoryBusFactoryConfigurator inMemory:
+                RegistrationContextExtensions.ConfigureEndpoints(inMemory, context);
+                break;
+            case IRabbitMqBusFactoryConfigurator rabbit:
+                RegistrationContextExtensions.ConfigureEndpoints(rabbit, context);
+                break;
+            default:
+                throw new InvalidOperationException($"No endpoint configuration for the transport {transport.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
     /// Puts the bus on the configured transport and lets <paramref name="configure"/> add what both hosts
     /// share (retries, endpoints). On RabbitMQ, messages are durable and a publish waits for the broker's
     /// confirmation, so a command or fact the sender was told is sent survives a broker restart.

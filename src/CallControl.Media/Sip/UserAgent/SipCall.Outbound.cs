@@ -12,8 +12,16 @@ public sealed partial class SipCall : ISipClientTransactionUser
 
     /// <summary>Sends the INVITE of a call we place, with our offer.</summary>
     /// <param name="replaces">The dialog at the callee this call takes the place of (RFC 3891), or null.</param>
+    /// <param name="extraHeaders">Further headers for the INVITE (auto-answer hints), added after our own.</param>
     internal static SipCall Place(
-        SipUserAgent agent, SipUri target, SipEndPoint destination, SdpNegotiator media, NameAddress from, NameAddress contact, ReplacesHeader? replaces)
+        SipUserAgent agent,
+        SipUri target,
+        SipEndPoint destination,
+        SdpNegotiator media,
+        NameAddress from,
+        NameAddress contact,
+        ReplacesHeader? replaces,
+        IReadOnlyList<SipHeader>? extraHeaders = null)
     {
         var call = new SipCall(agent, SipCallDirection.Outbound, media, destination) { _contact = contact, State = SipCallState.Calling };
         var invite = SipRequest.Create(SipMethod.Invite, target)
@@ -28,6 +36,11 @@ public sealed partial class SipCall : ISipClientTransactionUser
         if (replaces is not null)
         {
             invite = invite.WithHeader(ReplacesHeader.HeaderName, replaces.ToString());
+        }
+
+        foreach (var header in extraHeaders ?? [])
+        {
+            invite = invite.AddHeader(header.Name, header.Value);
         }
 
         lock (call._gate)

@@ -24,6 +24,9 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// <summary>The methods we take, as our Allow header lists them.</summary>
     public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE";
 
+    private const string CallInfoHeader = "Call-Info";
+    private const string AlertInfoHeader = "Alert-Info";
+
     /// <summary>How long an ended call's dialog is kept so that a late Replaces naming it gets 603 rather than 481.</summary>
     private static readonly TimeSpan EndedDialogLinger = TimeSpan.FromSeconds(32);
 
@@ -79,9 +82,14 @@ public sealed class SipUserAgent : ISipTransactionUser
     /// <see cref="SipCallEvent.ReferReceived.Replaces"/>, or <see cref="ReplacesHeader.For"/>), the INVITE asks
     /// the callee to put this call in the place of that dialog (RFC 3891).
     /// </summary>
-    /// <exception cref="ArgumentException">The target is neither, or names a host that is not an IP address.</exception>
+    /// <param name="displayName">The display name of our From (the caller id name a phone shows), or none.</param>
+    /// <param name="autoAnswer">
+    /// Asks the callee to answer at once, in the two ways desk phones understand: <c>Call-Info: &lt;sip:our host&gt;;answer-after=0</c>
+    /// and <c>Alert-Info: &lt;http://127.0.0.1/&gt;;info=alert-autoanswer</c>.
+    /// </param>
+    /// <exception cref="ArgumentException">The target is neither, or names a host that is not an IP address, or the display name holds CR or LF.</exception>
     /// <exception cref="InvalidOperationException">No media port is free for the call.</exception>
-    public SipCall PlaceCall(string target, string? fromUser = null, ReplacesHeader? replaces = null)
+    public SipCall PlaceCall(string target, string? fromUser = null, ReplacesHeader? replaces = null, string? displayName = null, bool autoAnswer = false)
     {
         if (!SipTarget.TryParseDestination(target, Options.Trunk, out var uri, out var error))
         {
@@ -94,11 +102,19 @@ public sealed class SipUserAgent : ISipTransactionUser
         }
 
         var contact = Contact(destination);
-        var from = new NameAddress { Uri = ((SipUri)contact.Uri) with { User = fromUser ?? Options.User, Parameters = SipParameters.Empty } };
+        var ours = (SipUri)contact.Uri;
+        var from = new NameAddress
+        {
+            DisplayName = string.IsNullOrEmpty(displayName) ? null : displayName,
+            Uri = ours with { User = fromUser ?? Options.User, Parameters = SipParameters.Empty },
+        };
+        IReadOnlyList<SipHeader> extra = autoAnswer
+            ? [new SipHeader(CallInfoHeader, $"<sip:{ours.Host}>;answer-after=0"), new SipHeader(AlertInfoHeader, "<http://127.0.0.1/>;info=alert-autoanswer")]
+            : [];
         var local = _allocateMedia(SipCallDirection.Outbound)
             ?? throw new InvalidOperationException("No media port is free for another call.");
         var media = new SdpNegotiator(local, NewSessionId());
-        var call = SipCall.Place(this, uri, destination, media, from, contact, replaces);
+        var call = SipCall.Place(this, uri, destination, media, from, contact, replaces, extra);
         _calls[call.CallId] = call;
         return call;
     }
