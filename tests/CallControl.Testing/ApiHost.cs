@@ -71,6 +71,10 @@ public class ApiHost : IAsyncLifetime
             // A free loopback port per host: the appsettings address (5080) would clash between test classes.
             host.UseSetting("Urls", "http://127.0.0.1:0");
             host.UseSetting("ConnectionStrings:EventStore", Database.ConnectionString);
+            // No media worker runs here: tests publish its facts on the bus themselves, and conversations
+            // without a worker are left alone far longer than a test lasts.
+            host.UseSetting("MediaWorkers:InProcess", "false");
+            host.UseSetting("MediaWorkers:HeartbeatTimeoutSeconds", "300");
             for (var i = 0; i < keys.Length; i++)
             {
                 host.UseSetting($"Auth:ApiKeys:{i}:Key", keys[i].Key);

@@ -201,7 +201,7 @@ public sealed class ConversationCommandService
                 return response;
             }
 
-            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command.At, version, wait, response, cancellationToken);
+            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command, version, wait, response, cancellationToken);
             if (options.Idempotency is { } waitedKey && !ReferenceEquals(answered, response))
             {
                 // A repeat of this request answers as this one finally did, not with the interim 202.
@@ -240,11 +240,14 @@ public sealed class ConversationCommandService
     /// <summary>
     /// Waits until every change this command left pending (requested at <paramref name="requestedAt"/>) is
     /// resolved by a media fact: 200 with the conversation when confirmed, 502 when the media layer failed
-    /// it, 409 when its participant left; the original 202 if the time runs out.
+    /// it, 409 when its participant left (unless leaving is what the command asked for); the original 202 if
+    /// the time runs out.
     /// </summary>
     private async Task<CommandResponse> WaitForMediaAsync(
-        string tenantId, string conversationId, DateTimeOffset requestedAt, long appendedVersion, TimeSpan wait, CommandResponse accepted, CancellationToken cancellationToken)
+        string tenantId, string conversationId, ConversationCommand command, long appendedVersion, TimeSpan wait, CommandResponse accepted, CancellationToken cancellationToken)
     {
+        var requestedAt = command.At;
+        var endsParticipants = command is ConversationCommand.EndParticipant or ConversationCommand.EndConversation or ConversationCommand.RejectOffer;
         var deadline = _time.GetUtcNow() + wait;
         while (true)
         {
@@ -256,7 +259,7 @@ public sealed class ConversationCommandService
                 .ToList();
             if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
             {
-                return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, cancellationToken);
+                return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, endsParticipants, cancellationToken);
             }
 
             var left = deadline - _time.GetUtcNow();
@@ -274,7 +277,7 @@ public sealed class ConversationCommandService
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private async Task<CommandResponse> ResolveAsync(
-        string tenantId, string conversationId, long appendedVersion, LoadedConversation loaded, CancellationToken cancellationToken)
+        string tenantId, string conversationId, long appendedVersion, LoadedConversation loaded, bool endsParticipants, CancellationToken cancellationToken)
     {
         var later = await _store.ReadStreamAsync(tenantId, conversationId, appendedVersion, cancellationToken: cancellationToken);
         foreach (var stored in later)
@@ -287,7 +290,7 @@ public sealed class ConversationCommandService
                         (failed.SipStatus is { } sip ? $" with SIP {sip}" : string.Empty) + $": {failed.Detail}"));
                 case ConversationEvent.RecordingFailed failed:
                     return Problem(Problems.MediaFailure($"recording failed: {failed.Detail}"));
-                case ConversationEvent.ParticipantDisconnected gone:
+                case ConversationEvent.ParticipantDisconnected gone when !endsParticipants:
                     return Problem(Problems.InvalidState($"participant {gone.ParticipantId} is disconnected ({ConversationEventSerializer.Wire(gone.Reason)})"));
             }
         }

@@ -1,6 +1,7 @@
 using CallControl.Api.Agents;
 using CallControl.Api.Auth;
 using CallControl.Api.Http;
+using CallControl.Api.Media;
 using CallControl.Domain.Agents;
 using CallControl.Domain.Conversations;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -43,7 +44,12 @@ public static class ConversationEndpoints
 
     /// <summary>Outbound click-to-dial: the agent's station rings first, then <c>to</c>; 201 with the conversation.</summary>
     public static async Task<IResult> StartConversation(
-        StartConversationRequest request, HttpContext http, AgentRepository agents, ConversationCommandService service, CancellationToken cancellationToken)
+        StartConversationRequest request,
+        HttpContext http,
+        AgentRepository agents,
+        ConversationCommandService service,
+        MediaWorkerRegistry workers,
+        CancellationToken cancellationToken)
     {
         if (!CommandHeaders.TryRead(http, request, out var options, out var problem))
         {
@@ -63,7 +69,11 @@ public static class ConversationEndpoints
             options,
             at => new Command.StartOutboundConversation(
                 new ConversationId(conversationId), agentParticipant, new AgentId(agent.AgentId), agent.Station.Uri, agent.AutoAnswer,
-                request.To!, request.From, request.CallerIdName, customerParticipant, at),
+                request.To!, request.From, request.CallerIdName, customerParticipant, at)
+            {
+                // The least busy live worker takes the call; with none alive, media dispatch assigns one later.
+                MediaWorkerId = workers.Pick(),
+            },
             (accepted, after) => CommandResponse.Json(StatusCodes.Status201Created, ConversationView.From(after, accepted.Version),
                 ConversationCommandService.Location(conversationId)),
             cancellationToken);

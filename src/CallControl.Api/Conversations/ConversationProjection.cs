@@ -74,11 +74,11 @@ public sealed class ConversationProjection : IInlineProjection
     {
         var view = ConversationView.From(conversation, version);
         await using var command = new NpgsqlCommand($"""
-            INSERT INTO {context.Tables[ConversationsTable]} (tenant_id, id, version, state, direction, started_at, ended_at, agent_ids, view)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO {context.Tables[ConversationsTable]} (tenant_id, id, version, state, direction, started_at, ended_at, agent_ids, view, media_worker_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (tenant_id, id) DO UPDATE SET
                 version = excluded.version, state = excluded.state, ended_at = excluded.ended_at,
-                agent_ids = excluded.agent_ids, view = excluded.view
+                agent_ids = excluded.agent_ids, view = excluded.view, media_worker_id = excluded.media_worker_id
             """, context.Connection, context.Transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.Id.Value });
@@ -96,6 +96,7 @@ public sealed class ConversationProjection : IInlineProjection
             TypedValue = JsonSerializer.Serialize(view, ConversationEventSerializer.Options),
             NpgsqlDbType = NpgsqlDbType.Json,
         });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = conversation.MediaWorkerId, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

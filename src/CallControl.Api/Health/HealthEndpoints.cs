@@ -10,7 +10,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddCallControlHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<EventStoreHealthCheck>("event-store", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<EventStoreHealthCheck>("event-store", tags: [ReadyTag])
+            .AddCheck<MediaWorkersHealthCheck>("media-workers", tags: [ReadyTag]);
         return services;
     }
 

@@ -40,7 +40,7 @@ public static class CallControlServices
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSender>());
         builder.Services.AddEventSubscription<WebhookFanout>();
-        builder.Services.AddCallControlMessaging();
+        builder.Services.AddCallControlMessaging(builder.Configuration);
         builder.Services.AddCallControlHealth();
         builder.Services.AddCallControlMetrics();
         builder.Services.AddCallControlOpenApi();

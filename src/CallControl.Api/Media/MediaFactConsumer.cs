@@ -2,6 +2,7 @@ using CallControl.Api.Conversations;
 using CallControl.Domain.Conversations;
 using CallControl.Domain.Media;
 using MassTransit;
+using Command = CallControl.Domain.Conversations.ConversationCommand;
 using Fact = CallControl.Domain.Conversations.ConversationCommand;
 
 namespace CallControl.Api.Media;
@@ -20,6 +21,7 @@ public sealed class MediaFactConsumer :
     IConsumer<LegRemoteHoldChanged>,
     IConsumer<LegCommandFailed>,
     IConsumer<LegEnded>,
+    IConsumer<LegTransferRequested>,
     IConsumer<DigitsReceived>,
     IConsumer<RecordingStarted>,
     IConsumer<RecordingStopped>,
@@ -74,6 +76,17 @@ public sealed class MediaFactConsumer :
         var fact = context.Message;
         return DecideAsync(context, fact.TenantId, fact.ConversationId, fact.WorkerId,
             new Fact.ReportLegEnded(Leg(fact.LegId), fact.Reason, fact.SipStatus, fact.Initiator, fact.OccurredAt));
+    }
+
+    /// <summary>
+    /// The far end asked us to transfer its peer (SIP REFER): a blind transfer of that participant, whose target
+    /// is the leg the worker already calls.
+    /// </summary>
+    public Task Consume(ConsumeContext<LegTransferRequested> context)
+    {
+        var fact = context.Message;
+        return DecideAsync(context, fact.TenantId, fact.ConversationId, fact.WorkerId,
+            new Command.TransferParticipant(Leg(fact.LegId), fact.Target, TransferKind.Blind, Leg(fact.NewLegId), fact.OccurredAt));
     }
 
     public Task Consume(ConsumeContext<DigitsReceived> context) =>
