@@ -1,3 +1,4 @@
+using CallControl.Api.Routing;
 using MassTransit;
 
 namespace CallControl.Api.Media;
@@ -13,6 +14,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<MediaFactConsumer>();
+            bus.AddRoutingConsumers();
             bus.UsingInMemory((context, transport) =>
             {
                 transport.UseMessageRetry(retry => retry.Intervals(
