@@ -8,6 +8,7 @@ using CallControl.Api.Http;
 using CallControl.Api.Media;
 using CallControl.Api.Observability.Metrics;
 using CallControl.Api.Observability.OpenApi;
+using CallControl.Api.Routing;
 using CallControl.Api.Webhooks;
 using CallControl.Api.Webhooks.Delivery;
 using CallControl.Api.Webhooks.Fanout;
@@ -41,6 +42,7 @@ public static class CallControlServices
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSender>());
         builder.Services.AddEventSubscription<WebhookFanout>();
         builder.Services.AddCallControlMessaging(builder.Configuration);
+        builder.Services.AddCallControlRouting(builder.Configuration);
         builder.Services.AddCallControlHealth();
         builder.Services.AddCallControlMetrics();
         builder.Services.AddCallControlOpenApi();

@@ -1,4 +1,5 @@
 using CallControl.Api.EventStore;
+using CallControl.Api.Routing;
 using CallControl.Domain.Media;
 using CallControl.Media.Hosting;
 using CallControl.Media.Hosting.Messaging;
@@ -33,6 +34,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<MediaFactConsumer, MediaFactConsumerDefinition>();
+            bus.AddRoutingConsumers();
             bus.AddConsumer<MediaWorkerHeartbeatConsumer>().Endpoint(endpoint =>
             {
                 // Every instance needs every heartbeat: a queue of its own, gone when the instance is.
