@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using CallControl.Testing;
+
+namespace CallControl.Api.Tests.EndToEnd;
+
+/// <summary>
+/// The service as a user runs it: the real CallControl.Api process with its media worker in the same
+/// process (the default local run), over a fresh database, SIP on a free loopback port. Tests call it over
+/// HTTP and put SIPp phones on the other end of its calls.
+/// </summary>
+public class CallControlStack : IAsyncLifetime
+{
+    public const string DialledNumber = "+18005550100";
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private ServiceProcess? _service;
+
+    public PostgresDatabase Database { get; } = new();
+
+    public IPEndPoint SipEndPoint { get; } = new(IPAddress.Loopback, FreeUdpPort());
+
+    public ServiceProcess Service => _service ?? throw new InvalidOperationException("The stack has not started.");
+
+    /// <summary>Settings a test class adds (a subclass used as the fixture).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        var media = 20000 + (SipEndPoint.Port % 200 * 100);
+        var environment = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__EventStore"] = Database.ConnectionString,
+            ["Media__SipAddress"] = SipEndPoint.ToString(),
+            ["Media__MediaPortRange"] = $"{media}-{media + 99}",
+            ["Media__WorkerId"] = "worker-" + SipEndPoint.Port,
+            ["Media__RecordingDirectory"] = Path.Combine(Path.GetTempPath(), "callcontrol-e2e-recordings-" + SipEndPoint.Port),
+            ["Routing__OfferTimeoutSeconds"] = "2",
+            ["Webhooks__Destinations__AllowPrivateNetworks"] = "true",
+            ["Routing__Rules__0__Did"] = DialledNumber,
+            ["Routing__Rules__0__Agents__0"] = "in-a1",
+            ["Routing__Rules__0__Agents__1"] = "in-a2",
+        };
+        foreach (var (key, value) in Settings)
+        {
+            environment[key] = value;
+        }
+
+        _service = ServiceProcess.Start("CallControl.Api", environment);
+        await _service.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
+    }
+
+    public HttpClient Client()
+    {
+        var client = new HttpClient { BaseAddress = Service.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dev-key");
+        return client;
+    }
+
+    /// <summary>A SIPp phone (see Scenarios/phone.xml) listening for the service's call, its media going to <paramref name="mediaPort"/>.</summary>
+    public async Task<Sipp> PhoneAsync(string scenario = "phone.xml", int mediaPort = 0, TimeSpan? timeout = null)
+    {
+        var sipp = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", scenario), SipEndPoint)
+        {
+            Timeout = timeout ?? TimeSpan.FromSeconds(60),
+            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? FreeUdpPort() : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Arguments = ["-trace_msg"],
+        });
+        await sipp.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));
+        return sipp;
+    }
+
+    public static string Uri(Sipp phone, string user) => $"sip:{user}@127.0.0.1:{phone.LocalPort}";
+
+    public async Task PutAgentAsync(HttpClient client, string agentId, Sipp station)
+    {
+        var response = await client.PutAsJsonAsync($"/api/v1/agents/{agentId}", new { displayName = agentId, station = new { uri = Uri(station, agentId) } });
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task<JsonElement> GetAsync(HttpClient client, string conversationId) =>
+        JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}")).RootElement.Clone();
+
+    /// <summary>Polls the conversation until <paramref name="condition"/> holds.</summary>
+    public static async Task<JsonElement> WaitForAsync(HttpClient client, string conversationId, Func<JsonElement, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var conversation = await GetAsync(client, conversationId);
+            if (condition(conversation))
+            {
+                return conversation;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited in vain for {what}; the conversation is {conversation}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public static JsonElement Participant(JsonElement conversation, Func<JsonElement, bool> which) =>
+        conversation.GetProperty("participants").EnumerateArray().First(which);
+
+    public static string State(JsonElement participant) => participant.GetProperty("state").GetString()!;
+
+    /// <summary>Posts a command, waiting for the media layer's answer.</summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Body)> CommandAsync(HttpClient client, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }) };
+        request.Headers.Add("Prefer", "wait=5");
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+
+    public static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
