@@ -40,14 +40,16 @@ public sealed class RabbitMqBrokerTests : IClassFixture<RabbitMqBroker>
             options.Transport.ShouldBe(MessagingTransport.RabbitMq);
             var before = new BrokerPing(Guid.NewGuid());
             await bus.Publish(before);
-            (await ReceiveAsync(received.Reader)).ShouldBe(before);
+            (await ReceiveAsync(received.Reader, before)).ShouldBeEmpty();
 
             await _broker.RestartAsync();
             (await bus.WaitForHealthStatus(BusHealthStatus.Healthy, ReconnectTimeout)).ShouldBe(BusHealthStatus.Healthy, _broker.Log);
             var after = new BrokerPing(Guid.NewGuid());
             await bus.Publish(after);
 
-            (await ReceiveAsync(received.Reader)).ShouldBe(after);
+            // Delivery is at least once: a stop can come between the consumer's work and the broker getting its
+            // ack, and then the first message comes again after the restart. Nothing else may arrive.
+            (await ReceiveAsync(received.Reader, after)).ShouldAllBe(other => other == before);
         }
         finally
         {
@@ -84,10 +86,17 @@ public sealed class RabbitMqBrokerTests : IClassFixture<RabbitMqBroker>
         message.Body.ToArray().ShouldBe(body);
     }
 
-    private static async Task<BrokerPing> ReceiveAsync(ChannelReader<BrokerPing> reader)
+    /// <summary>Reads until <paramref name="expected"/> arrives; returns the other messages read before it.</summary>
+    private static async Task<List<BrokerPing>> ReceiveAsync(ChannelReader<BrokerPing> reader, BrokerPing expected)
     {
         using var timeout = new CancellationTokenSource(ReceiveTimeout);
-        return await reader.ReadAsync(timeout.Token);
+        var others = new List<BrokerPing>();
+        while (await reader.ReadAsync(timeout.Token) is var message && message != expected)
+        {
+            others.Add(message);
+        }
+
+        return others;
     }
 }
 
