@@ -73,6 +73,9 @@ public sealed class BenchHost : IAsyncDisposable
         builder.Configuration["Auth:ApiKeys:0:Scopes:0"] = "calls";
         builder.Configuration["Auth:ApiKeys:0:Scopes:1"] = "agents";
         builder.Configuration["Auth:ApiKeys:0:Scopes:2"] = "webhooks";
+        // Benchmarks of the API alone drive media facts themselves: no worker, and calls never written off.
+        builder.Configuration["MediaWorkers:InProcess"] = "false";
+        builder.Configuration["MediaWorkers:HeartbeatTimeoutSeconds"] = "300";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.Configuration[key] = value;

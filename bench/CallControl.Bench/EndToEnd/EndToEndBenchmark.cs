@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using CallControl.Testing;
+
+namespace CallControl.Bench.EndToEnd;
+
+/// <summary>
+/// The whole path of a command that needs the far end: REST → event → media dispatch → worker → re-INVITE →
+/// 200/ACK from a SIPp phone → fact → event → the waiting HTTP response. 50 click-to-dial conversations run at
+/// once through the service with its in-process worker (the default local run); each holds and resumes its
+/// customer 20 times with <c>Prefer: wait=5</c>, one command after the other.
+/// </summary>
+public static class EndToEndBenchmark
+{
+    private const int Conversations = 50;
+    private const int Rounds = 20;
+
+    public static async Task<int> RunAsync()
+    {
+        var sipPort = FreeUdpPort();
+        await using var host = await BenchHost.StartAsync(new Dictionary<string, string>
+        {
+            ["MediaWorkers:InProcess"] = "true",
+            ["MediaWorkers:HeartbeatTimeoutSeconds"] = "10",
+            ["Media:WorkerId"] = "bench-worker",
+            ["Media:SipAddress"] = $"127.0.0.1:{sipPort}",
+            ["Media:MediaPortRange"] = "34000-34999",
+            // The phones send no RTP; the calls must not be ended for that while the benchmark runs.
+            ["Media:RtpTimeoutSeconds"] = "3600",
+        });
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", BenchHost.Key);
+        await WaitReadyAsync(client);
+
+        await using var phones = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", "phone.xml"), new IPEndPoint(IPAddress.Loopback, sipPort))
+        {
+            Calls = Conversations * 2,
+            Timeout = TimeSpan.FromMinutes(10),
+            Keys = new Dictionary<string, string> { ["obs"] = FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Arguments = ["-max_socket", "1000"],
+        });
+        await phones.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));
+        var phone = $"127.0.0.1:{phones.LocalPort}";
+
+        var calls = new List<(string Id, string Customer)>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Conversations), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, ct) =>
+        {
+            var agent = $"e2e-{n}";
+            (await client.PutAsJsonAsync($"/api/v1/agents/{agent}", new { displayName = agent, station = new { uri = $"sip:{agent}@{phone}" } }, ct)).EnsureSuccessStatusCode();
+            using var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId = agent, to = $"sip:customer-{n}@{phone}" }, ct);
+            created.EnsureSuccessStatusCode();
+            var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("id").GetString()!;
+            var customer = await WaitConnectedAsync(client, id, ct);
+            lock (calls)
+            {
+                calls.Add((id, customer));
+            }
+        });
+        Console.WriteLine($"e2e: {calls.Count} conversations connected (station and customer answered by SIPp)");
+        // SIPp runs the step after an ACK on a later pass of its scheduler; a re-INVITE before it aborts the call.
+        await Task.Delay(500);
+
+        var latencies = new List<double>();
+        var failed = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(calls.Select(call => Task.Run(async () =>
+        {
+            using var own = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+            own.DefaultRequestHeaders.Authorization = new("Bearer", BenchHost.Key);
+            for (var round = 0; round < Rounds; round++)
+            {
+                foreach (var action in new[] { "hold", "resume" })
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/conversations/{call.Id}/participants/{call.Customer}/{action}")
+                    {
+                        Content = JsonContent.Create(new { }),
+                    };
+                    request.Headers.Add("Prefer", "wait=5");
+                    using var response = await own.SendAsync(request);
+                    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    lock (latencies)
+                    {
+                        latencies.Add(elapsed);
+                        if (response.StatusCode != HttpStatusCode.OK)
+                        {
+                            failed++;
+                        }
+                    }
+                }
+            }
+        })));
+        var seconds = clock.Elapsed.TotalSeconds;
+
+        foreach (var (id, _) in calls)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/conversations/{id}/end") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add("Prefer", "wait=5");
+            (await client.SendAsync(request)).Dispose();
+        }
+
+        var result = await phones.WaitAsync(TimeSpan.FromSeconds(30));
+        Console.WriteLine($"e2e: SIPp phones exited {result.ExitCode}; {latencies.Count} commands in {seconds:0.0} s ({latencies.Count / seconds:0} commands/s)");
+        latencies.Sort();
+        Console.WriteLine(FormattableString.Invariant(
+            $"e2e: hold-roundtrip p50 {BenchHost.Percentile(latencies, 0.50):0.0} ms p99 {BenchHost.Percentile(latencies, 0.99):0.0} ms; commands {latencies.Count}; failed {failed}"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient client)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            if (ready.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The service did not become ready (no media worker heartbeat?).");
+    }
+
+    private static async Task<string> WaitConnectedAsync(HttpClient client, string id, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            using var conversation = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{id}", cancellationToken));
+            if (conversation.RootElement.GetProperty("state").GetString() == "connected")
+            {
+                return conversation.RootElement.GetProperty("participants").EnumerateArray()
+                    .First(p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"Conversation {id} did not connect.");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
