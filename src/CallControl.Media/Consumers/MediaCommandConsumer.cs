@@ -56,16 +56,14 @@ public sealed class MediaCommandConsumer :
     public async Task Consume(ConsumeContext<PlaceLeg> context)
     {
         var c = context.Message;
-        var engine = await _engine.Started.WaitAsync(context.CancellationToken);
-        if (!_directory.TryRecordCommand(c.CommandId))
+        if (await FirstTimeAsync(context, c.CommandId, c.LegId) is not { } engine)
         {
-            LogRepeat(c.CommandId, c.LegId);
             return;
         }
 
-        if (IsStale(c.RequestedAt, out var waited))
+        if (IsStale(c.RequestedAt))
         {
-            Fail(c.TenantId, c.ConversationId, c.LegId, MediaOperation.Place, $"The command waited {waited.TotalSeconds:0} s, longer than the worker's limit.");
+            FailStale(c.TenantId, c.ConversationId, c.LegId, c.RequestedAt);
             return;
         }
 
@@ -88,10 +86,8 @@ public sealed class MediaCommandConsumer :
     public async Task Consume(ConsumeContext<RingLeg> context)
     {
         var c = context.Message;
-        var engine = await _engine.Started.WaitAsync(context.CancellationToken);
-        if (!_directory.TryRecordCommand(c.CommandId))
+        if (await FirstTimeAsync(context, c.CommandId, c.LegId) is not { } engine)
         {
-            LogRepeat(c.CommandId, c.LegId);
             return;
         }
 
@@ -102,9 +98,9 @@ public sealed class MediaCommandConsumer :
             return;
         }
 
-        if (IsStale(c.RequestedAt, out var waited))
+        if (IsStale(c.RequestedAt))
         {
-            Fail(c.TenantId, c.ConversationId, c.LegId, MediaOperation.Place, $"The command waited {waited.TotalSeconds:0} s, longer than the worker's limit.");
+            FailStale(c.TenantId, c.ConversationId, c.LegId, c.RequestedAt);
             engine.Reject(leg.EngineLegId, 480);
             return;
         }
@@ -128,10 +124,8 @@ public sealed class MediaCommandConsumer :
     public async Task Consume(ConsumeContext<RejectLeg> context)
     {
         var c = context.Message;
-        var engine = await _engine.Started.WaitAsync(context.CancellationToken);
-        if (!_directory.TryRecordCommand(c.CommandId))
+        if (await FirstTimeAsync(context, c.CommandId, c.LegId) is not { } engine)
         {
-            LogRepeat(c.CommandId, c.LegId);
             return;
         }
 
@@ -274,6 +268,23 @@ public sealed class MediaCommandConsumer :
         return true;
     }
 
+    /// <summary>The started engine, or null when this command id was carried out before (a redelivery).</summary>
+    private async Task<MediaEngine?> FirstTimeAsync(ConsumeContext context, string commandId, string legId)
+    {
+        var engine = await _engine.Started.WaitAsync(context.CancellationToken);
+        if (_directory.TryRecordCommand(commandId))
+        {
+            return engine;
+        }
+
+        LogRepeat(commandId, legId);
+        return null;
+    }
+
+    private void FailStale(string tenantId, string conversationId, string legId, DateTimeOffset requestedAt) =>
+        Fail(tenantId, conversationId, legId, MediaOperation.Place,
+            $"The command waited {(_time.GetUtcNow() - requestedAt).TotalSeconds:0} s, longer than the worker's limit.");
+
     /// <summary>A command on a leg that should be live: carried out, or the leg's end reported again.</summary>
     private async Task OnLegAsync(
         ConsumeContext context,
@@ -284,10 +295,8 @@ public sealed class MediaCommandConsumer :
         MediaOperation? operation,
         Action<MediaEngine, LegRecord> act)
     {
-        var engine = await _engine.Started.WaitAsync(context.CancellationToken);
-        if (!_directory.TryRecordCommand(commandId))
+        if (await FirstTimeAsync(context, commandId, legId) is not { } engine)
         {
-            LogRepeat(commandId, legId);
             return;
         }
 
@@ -350,11 +359,8 @@ public sealed class MediaCommandConsumer :
         _publisher.Enqueue(new LegCommandFailed(tenantId, conversationId, legId, _options.WorkerId, operation, null, detail, _time.GetUtcNow()));
     }
 
-    private bool IsStale(DateTimeOffset requestedAt, out TimeSpan waited)
-    {
-        waited = _time.GetUtcNow() - requestedAt;
-        return waited > TimeSpan.FromSeconds(_options.CommandMaxAgeSeconds);
-    }
+    private bool IsStale(DateTimeOffset requestedAt) =>
+        _time.GetUtcNow() - requestedAt > TimeSpan.FromSeconds(_options.CommandMaxAgeSeconds);
 
     private void LogRepeat(string commandId, string legId) =>
         _logger.LogInformation("Command {CommandId} for leg {LegId} seen before; not carried out again", commandId, legId);

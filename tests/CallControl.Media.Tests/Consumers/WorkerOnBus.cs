@@ -38,7 +38,7 @@ internal sealed class WorkerOnBus : IAsyncDisposable
         _loggers = loggers;
         WorkerId = workerId;
         SipPort = sipPort;
-        Facts = host.Services.GetRequiredService<FactLog>();
+        Facts = host.Services.GetRequiredService<Sightings<object>>();
         Directory.CreateDirectory(_directory);
     }
 
@@ -46,7 +46,7 @@ internal sealed class WorkerOnBus : IAsyncDisposable
 
     public int SipPort { get; }
 
-    public FactLog Facts { get; }
+    public Sightings<object> Facts { get; }
 
     public string TenantId { get; } = "tenant-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -77,7 +77,7 @@ internal sealed class WorkerOnBus : IAsyncDisposable
         var loggers = new CapturingLoggers();
         builder.Services.AddSingleton<ILoggerFactory>(loggers);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        builder.Services.AddSingleton<FactLog>();
+        builder.Services.AddSingleton<Sightings<object>>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddMediaWorkerConsumers(MediaWorkerOptions.WorkerIdFrom(builder.Configuration));
@@ -176,66 +176,6 @@ internal sealed class WorkerOnBus : IAsyncDisposable
     }
 }
 
-/// <summary>Every fact the worker published, in arrival order.</summary>
-internal sealed class FactLog
-{
-    private readonly List<object> _seen = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public IReadOnlyList<object> Seen
-    {
-        get
-        {
-            lock (_seen)
-            {
-                return [.. _seen];
-            }
-        }
-    }
-
-    public void Add(object fact)
-    {
-        TaskCompletionSource changed;
-        lock (_seen)
-        {
-            _seen.Add(fact);
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.SetResult();
-    }
-
-    public async Task<T> WaitForAsync<T>(Func<T, bool>? match, TimeSpan patience, Func<string> log)
-        where T : class
-    {
-        using var timeout = new CancellationTokenSource(patience);
-        while (true)
-        {
-            Task changed;
-            lock (_seen)
-            {
-                if (_seen.OfType<T>().FirstOrDefault(fact => match?.Invoke(fact) ?? true) is { } found)
-                {
-                    return found;
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException(
-                    $"No {typeof(T).Name} was published in time. Published:\n{string.Join("\n", Seen)}\nWorker log:\n{log()}");
-            }
-        }
-    }
-}
-
 /// <summary>Collects every fact the worker publishes, as the API's consumers would receive them.</summary>
 internal sealed class FactCollector :
     IConsumer<LegAlerting>,
@@ -255,9 +195,9 @@ internal sealed class FactCollector :
     IConsumer<LegTransferRequested>,
     IConsumer<MediaWorkerHeartbeat>
 {
-    private readonly FactLog _log;
+    private readonly Sightings<object> _log;
 
-    public FactCollector(FactLog log) => _log = log;
+    public FactCollector(Sightings<object> log) => _log = log;
 
     public Task Consume(ConsumeContext<LegAlerting> context) => Keep(context.Message);
 

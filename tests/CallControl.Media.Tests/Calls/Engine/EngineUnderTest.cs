@@ -15,8 +15,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     // Each engine of the test run gets its own block of ports, clear of the stack tests' (40000 up) and SIPp's.
     private static int _nextBlock;
 
-    private readonly List<MediaEvent> _seen = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Sightings<MediaEvent> _facts = new();
     private readonly Task _reader;
 
     private readonly CapturingLoggers _loggers;
@@ -33,16 +32,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     public IPEndPoint Udp => Engine.SipEndPoints.First(e => e.Kind == SipTransportKind.Udp).EndPoint;
 
     /// <summary>Every fact so far, in the order reported.</summary>
-    public IReadOnlyList<MediaEvent> Seen
-    {
-        get
-        {
-            lock (_seen)
-            {
-                return [.. _seen];
-            }
-        }
-    }
+    public IReadOnlyList<MediaEvent> Seen => _facts.Seen;
 
     public static EngineUnderTest Start(Func<MediaEngineOptions, MediaEngineOptions>? configure = null)
     {
@@ -60,34 +50,9 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     }
 
     /// <summary>Waits for the first fact (reported so far or later) of type <typeparamref name="T"/> that matches.</summary>
-    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? patience = null)
-        where T : MediaEvent
-    {
-        using var timeout = new CancellationTokenSource(patience ?? Patience);
-        while (true)
-        {
-            Task changed;
-            lock (_seen)
-            {
-                if (_seen.OfType<T>().FirstOrDefault(fact => match?.Invoke(fact) ?? true) is { } found)
-                {
-                    return found;
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException(
-                    $"The engine reported no {typeof(T).Name} in time. It reported:\n{string.Join("\n", Seen)}\nIts log:\n{string.Join("\n", _loggers.Lines)}");
-            }
-        }
-    }
+    public Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? patience = null)
+        where T : MediaEvent =>
+        _facts.WaitForAsync(match, patience ?? Patience, () => string.Join("\n", _loggers.Lines));
 
     /// <summary>Fails the test if the engine reported a failed command.</summary>
     public void ShouldHaveNoFailedCommand() => Seen.OfType<MediaEvent.CommandFailed>().ShouldBeEmpty();
@@ -102,15 +67,7 @@ internal sealed class EngineUnderTest : IAsyncDisposable
     {
         await foreach (var fact in Engine.Events.ReadAllAsync())
         {
-            TaskCompletionSource changed;
-            lock (_seen)
-            {
-                _seen.Add(fact);
-                changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.SetResult();
+            _facts.Add(fact);
         }
     }
 
