@@ -246,7 +246,8 @@ public sealed class Sipp : IAsyncDisposable
         }
     }
 
-    private static int FreePort(SippTransport transport)
+    /// <summary>A loopback port free for <paramref name="transport"/> at the time of asking.</summary>
+    public static int FreePort(SippTransport transport)
     {
         // SIPp also opens the port above its SIP port for media only when asked to; one free SIP port is enough.
         using var socket = transport == SippTransport.Udp

@@ -20,7 +20,7 @@ public static class EndToEndBenchmark
 
     public static async Task<int> RunAsync()
     {
-        var sipPort = FreeUdpPort();
+        var sipPort = Sipp.FreePort(SippTransport.Udp);
         await using var host = await BenchHost.StartAsync(new Dictionary<string, string>
         {
             ["MediaWorkers:InProcess"] = "true",
@@ -39,7 +39,7 @@ public static class EndToEndBenchmark
         {
             Calls = Conversations * 2,
             Timeout = TimeSpan.FromMinutes(10),
-            Keys = new Dictionary<string, string> { ["obs"] = FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = new Dictionary<string, string> { ["obs"] = Sipp.FreePort(SippTransport.Udp).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Arguments = ["-max_socket", "1000"],
         });
         await phones.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));
@@ -141,12 +141,5 @@ public static class EndToEndBenchmark
         }
 
         throw new TimeoutException($"Conversation {id} did not connect.");
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -20,7 +20,7 @@ public class CallControlStack : IAsyncLifetime
 
     public PostgresDatabase Database { get; } = new();
 
-    public IPEndPoint SipEndPoint { get; } = new(IPAddress.Loopback, FreeUdpPort());
+    public IPEndPoint SipEndPoint { get; } = new(IPAddress.Loopback, Sipp.FreePort(SippTransport.Udp));
 
     public ServiceProcess Service => _service ?? throw new InvalidOperationException("The stack has not started.");
 
@@ -66,7 +66,7 @@ public class CallControlStack : IAsyncLifetime
         var sipp = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", scenario), SipEndPoint)
         {
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
-            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? FreeUdpPort() : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? Sipp.FreePort(SippTransport.Udp) : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Arguments = ["-trace_msg"],
         });
         await sipp.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));
@@ -128,12 +128,5 @@ public class CallControlStack : IAsyncLifetime
         }
 
         await Database.DisposeAsync();
-    }
-
-    public static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -29,7 +29,7 @@ public sealed class MediaWorkerHostTests
     [Fact]
     public async Task TheWorkerAnswersSipOnItsAddress()
     {
-        var port = FreeUdpPort();
+        var port = Sipp.FreePort(SippTransport.Udp);
         await using var worker = ServiceProcess.Start("CallControl.Media", new Dictionary<string, string?>
         {
             ["Media__SipAddress"] = $"127.0.0.1:{port}",
@@ -98,12 +98,5 @@ public sealed class MediaWorkerHostTests
         engine.Latching.ShouldBe(Media.Rtp.Sockets.SymmetricRtp.On);
         engine.InactivityTimeout.ShouldBe(TimeSpan.FromSeconds(45));
         engine.SipListenOn.Count.ShouldBe(2);
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
