@@ -36,8 +36,6 @@ public sealed class MediaWorkerRegistry
     public DateTimeOffset LastSeen(string workerId) =>
         _workers.TryGetValue(workerId, out var last) ? last.OccurredAt : StartedAt;
 
-    public bool IsAlive(string workerId) => _time.GetUtcNow() - LastSeen(workerId) <= _timeout && _workers.ContainsKey(workerId);
-
     public IReadOnlyList<MediaWorkerHeartbeat> Alive()
     {
         var now = _time.GetUtcNow();
