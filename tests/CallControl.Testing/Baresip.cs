@@ -225,8 +225,8 @@ public sealed partial class Baresip : IAsyncDisposable
         var recordingDirectory = options.RecordingDirectory ?? Path.Combine(workingDirectory, "recordings");
         Directory.CreateDirectory(recordingDirectory);
 
-        var sipPort = FreeSipPort();
-        var controlPort = FreeTcpPort(except: sipPort);
+        var sipPort = LoopbackPorts.Free();
+        var controlPort = LoopbackPorts.Free();
         var rtpPorts = options.RtpPorts ?? RandomRtpWindow();
         try
         {
@@ -419,43 +419,6 @@ public sealed partial class Baresip : IAsyncDisposable
         }
 
         return ports;
-    }
-
-    private static int FreeSipPort()
-    {
-        // baresip listens for SIP over UDP and TCP on the same port, so both must be free.
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: try another.
-            }
-        }
-
-        throw new InvalidOperationException("No loopback port is free for both UDP and TCP.");
-    }
-
-    private static int FreeTcpPort(int except)
-    {
-        while (true)
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-            if (port != except)
-            {
-                return port;
-            }
-        }
     }
 
     private static void DeleteDirectory(string directory)

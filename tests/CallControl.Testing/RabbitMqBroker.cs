@@ -32,9 +32,9 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     public RabbitMqBroker()
     {
         NodeName = $"cc-test-{Guid.NewGuid().ToString("N")[..10]}@localhost";
-        Port = FreePort();
-        DistributionPort = FreePort();
-        _epmdPort = FreePort();
+        Port = LoopbackPorts.Free();
+        DistributionPort = LoopbackPorts.Free();
+        _epmdPort = LoopbackPorts.Free();
     }
 
     public string Host => "127.0.0.1";
@@ -402,12 +402,5 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

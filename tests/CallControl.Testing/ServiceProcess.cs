@@ -40,7 +40,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="assemblyName"/> with <c>--urls</c> on a free port and the given environment.</summary>
     public static ServiceProcess Start(string assemblyName, IReadOnlyDictionary<string, string?> environment)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -159,12 +159,5 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -76,7 +76,7 @@ public sealed class Sipp : IAsyncDisposable
     /// <summary>Starts SIPp in the background; <see cref="WaitAsync"/> collects the result.</summary>
     public static Sipp Start(SippRun run)
     {
-        var localPort = run.LocalPort != 0 ? run.LocalPort : FreePort(run.Transport);
+        var localPort = run.LocalPort != 0 ? run.LocalPort : LoopbackPorts.Free();
         var workingDirectory = Path.Combine(Path.GetTempPath(), $"callcontrol-sipp-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workingDirectory);
         var info = new ProcessStartInfo(FindOnPath("sipp") ?? "/usr/bin/sipp")
@@ -247,16 +247,6 @@ public sealed class Sipp : IAsyncDisposable
     }
 
     /// <summary>A loopback port free for <paramref name="transport"/> at the time of asking.</summary>
-    public static int FreePort(SippTransport transport)
-    {
-        // SIPp also opens the port above its SIP port for media only when asked to; one free SIP port is enough.
-        using var socket = transport == SippTransport.Udp
-            ? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
-            : new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     private static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

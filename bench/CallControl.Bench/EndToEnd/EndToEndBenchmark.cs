@@ -20,7 +20,7 @@ public static class EndToEndBenchmark
 
     public static async Task<int> RunAsync()
     {
-        var sipPort = Sipp.FreePort(SippTransport.Udp);
+        var sipPort = LoopbackPorts.Free();
         await using var host = await BenchHost.StartAsync(new Dictionary<string, string>
         {
             ["MediaWorkers:InProcess"] = "true",
@@ -39,7 +39,7 @@ public static class EndToEndBenchmark
         {
             Calls = Conversations * 2,
             Timeout = TimeSpan.FromMinutes(10),
-            Keys = new Dictionary<string, string> { ["obs"] = Sipp.FreePort(SippTransport.Udp).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = new Dictionary<string, string> { ["obs"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Arguments = ["-max_socket", "1000"],
         });
         await phones.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));

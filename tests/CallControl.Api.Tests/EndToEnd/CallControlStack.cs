@@ -20,7 +20,7 @@ public class CallControlStack : IAsyncLifetime
 
     public PostgresDatabase Database { get; } = new();
 
-    public IPEndPoint SipEndPoint { get; } = new(IPAddress.Loopback, Sipp.FreePort(SippTransport.Udp));
+    public IPEndPoint SipEndPoint { get; } = new(IPAddress.Loopback, LoopbackPorts.Free());
 
     public ServiceProcess Service => _service ?? throw new InvalidOperationException("The stack has not started.");
 
@@ -66,7 +66,7 @@ public class CallControlStack : IAsyncLifetime
         var sipp = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", scenario), SipEndPoint)
         {
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
-            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? Sipp.FreePort(SippTransport.Udp) : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? LoopbackPorts.Free() : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Arguments = ["-trace_msg"],
         });
         await sipp.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));

@@ -24,7 +24,7 @@ public sealed class InboundCallTests : IClassFixture<CallControlStack>
         await using var caller = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", "caller.xml"), _stack.SipEndPoint)
         {
             Timeout = TimeSpan.FromSeconds(40),
-            Keys = new Dictionary<string, string> { ["obs"] = Sipp.FreePort(SippTransport.Udp).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = new Dictionary<string, string> { ["obs"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture) },
             Arguments = ["-s", DialledNumber, "-d", "2000", "-trace_msg"],
         });
 

@@ -56,7 +56,7 @@ internal sealed class WorkerOnBus : IAsyncDisposable
     {
         Sipp.IsInstalled.ShouldBeTrue("SIPp is installed by test.sh (Debian package sip-tester)");
         var low = 58000 + (100 * (Interlocked.Increment(ref _nextBlock) % 15));
-        var sipPort = FreeUdpAndTcpPort();
+        var sipPort = LoopbackPorts.Free();
         var workerId = "test-" + Guid.NewGuid().ToString("N")[..12];
         var configuration = new Dictionary<string, string?>
         {
@@ -155,25 +155,6 @@ internal sealed class WorkerOnBus : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreeUdpAndTcpPort()
-    {
-        while (true)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken for TCP: try another.
-            }
-        }
-    }
 }
 
 /// <summary>Collects every fact the worker publishes, as the API's consumers would receive them.</summary>

@@ -29,7 +29,7 @@ public sealed class MediaWorkerHostTests
     [Fact]
     public async Task TheWorkerAnswersSipOnItsAddress()
     {
-        var port = Sipp.FreePort(SippTransport.Udp);
+        var port = LoopbackPorts.Free();
         await using var worker = ServiceProcess.Start("CallControl.Media", new Dictionary<string, string?>
         {
             ["Media__SipAddress"] = $"127.0.0.1:{port}",
