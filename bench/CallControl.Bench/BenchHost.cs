@@ -150,7 +150,7 @@ public sealed class BenchHost : IAsyncDisposable
         }
 
         await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
-            SELECT round(total_exec_time), calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+            SELECT round(total_exec_time)::numeric, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
             FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15
             """);
         await using var reader = await command.ExecuteReaderAsync();

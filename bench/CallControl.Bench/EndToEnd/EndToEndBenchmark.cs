@@ -65,6 +65,7 @@ public static class EndToEndBenchmark
 
         var latencies = new List<double>();
         var failed = 0;
+        await host.ResetStatementsAsync();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(calls.Select(call => Task.Run(async () =>
         {
@@ -94,6 +95,7 @@ public static class EndToEndBenchmark
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
+        await host.PrintStatementsAsync();
 
         foreach (var (id, _) in calls)
         {

@@ -47,6 +47,7 @@ public sealed class ConversationCommandService
     private readonly EventLogSignal _signal;
     private readonly TimeProvider _time;
     private readonly CallControlMetrics _metrics;
+    private readonly IReadOnlyList<IConversationAppendObserver> _observers;
     private readonly ILogger<ConversationCommandService> _logger;
 
     public ConversationCommandService(
@@ -56,8 +57,10 @@ public sealed class ConversationCommandService
         EventLogSignal signal,
         TimeProvider time,
         CallControlMetrics metrics,
+        IEnumerable<IConversationAppendObserver> observers,
         ILogger<ConversationCommandService> logger)
     {
+        _observers = [.. observers];
         _metrics = metrics;
         _logger = logger;
         _store = store;
@@ -173,6 +176,14 @@ public sealed class ConversationCommandService
                     cancellationToken);
                 _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
                 _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
+                if (!result.AlreadyAppended)
+                {
+                    foreach (var observer in _observers)
+                    {
+                        await observer.AppendedAsync(options.TenantId, conversationId, after, result.Events, cancellationToken);
+                    }
+                }
+
                 _logger.LogInformation("Appended {Count} events to {ConversationId} (now version {Version})", events.Count, conversationId, result.Version);
             }
             catch (StreamConcurrencyException conflict) when (options.IfMatch is not null)
@@ -251,26 +262,33 @@ public sealed class ConversationCommandService
         var deadline = _time.GetUtcNow() + wait;
         while (true)
         {
-            var next = _signal.NextAppend();
-            var loaded = await LoadAsync(tenantId, conversationId, cancellationToken);
-            var conversation = (Conversation.Started)loaded.State;
-            var waitingOn = conversation.Participants
-                .Where(p => p.Pending.Any(change => change.RequestedAt == requestedAt))
-                .ToList();
-            if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
+            var next = _signal.NextAppendTo(tenantId, conversationId);
+            try
             {
-                return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, endsParticipants, cancellationToken);
-            }
+                var loaded = await LoadAsync(tenantId, conversationId, cancellationToken);
+                var conversation = (Conversation.Started)loaded.State;
+                var waitingOn = conversation.Participants
+                    .Where(p => p.Pending.Any(change => change.RequestedAt == requestedAt))
+                    .ToList();
+                if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
+                {
+                    return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, endsParticipants, cancellationToken);
+                }
 
-            var left = deadline - _time.GetUtcNow();
-            if (left <= TimeSpan.Zero)
+                var left = deadline - _time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    return accepted;
+                }
+
+                // Facts appended to this conversation here wake us at once; one appended by another instance is seen by the poll.
+                await Task.WhenAny(next, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            finally
             {
-                return accepted;
+                _signal.StopWaiting(tenantId, conversationId, next);
             }
-
-            // Facts appended here wake us at once; a fact appended by another instance is seen by the poll.
-            await Task.WhenAny(next, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 

@@ -1,17 +1,15 @@
-using System.Collections.Concurrent;
 using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
 using CallControl.Domain.Conversations;
-using CallControl.Domain.Media;
-using MassTransit;
 
 namespace CallControl.Api.Media;
 
 /// <summary>
-/// The media dispatch subscription: reads the conversations' events in commit order and sends each worker
-/// the commands they call for (see <see cref="MediaCommandPlanner"/>), on the queue of the worker that owns
-/// the conversation. A batch whose sends fail is read again (the checkpoint stays), so nothing is lost
-/// while the broker is away; commands sent twice carry the same id and the worker acts once.
+/// The media dispatch subscription: reads the conversations' events in commit order and has
+/// <see cref="MediaCommandSender"/> send each worker the commands they call for (see
+/// <see cref="MediaCommandPlanner"/>) that did not leave right after their append, on the queue of the worker
+/// that owns the conversation. A batch whose sends fail is read again (the checkpoint stays), so nothing is
+/// lost while the broker is away; commands sent twice carry the same id and the worker acts once.
 /// </summary>
 public sealed class MediaDispatch : IEventSubscription
 {
@@ -19,24 +17,20 @@ public sealed class MediaDispatch : IEventSubscription
     private readonly ConversationStates _states;
     private readonly ConversationCommandService _commands;
     private readonly MediaWorkerRegistry _workers;
-    private readonly IBus _sender;
-    private readonly TimeProvider _time;
+    private readonly MediaCommandSender _sender;
     private readonly ILogger<MediaDispatch> _logger;
-    private readonly ConcurrentDictionary<string, Uri> _queues = new(StringComparer.Ordinal);
 
     public MediaDispatch(
         ConversationStates states,
         ConversationCommandService commands,
         MediaWorkerRegistry workers,
-        IBus sender,
-        TimeProvider time,
+        MediaCommandSender sender,
         ILogger<MediaDispatch> logger)
     {
         _states = states;
         _commands = commands;
         _workers = workers;
         _sender = sender;
-        _time = time;
         _logger = logger;
     }
 
@@ -54,36 +48,37 @@ public sealed class MediaDispatch : IEventSubscription
     {
         var tenant = append[0].TenantId;
         var conversationId = append[0].StreamId;
+        if (_sender.WasSent(tenant, conversationId, append[^1].Version))
+        {
+            // The usual case: sent right after the append, in this process.
+            return;
+        }
+
         var loaded = await _states.LoadAsync(batch.Connection, batch.Transaction, tenant, conversationId, append[^1].Version, cancellationToken);
         if (loaded.State is not Conversation.Started after)
         {
             return;
         }
 
-        var planned = append.Select(e => new PlannedEvent(e.Id, e.Version, ConversationEventSerializer.Deserialize(e))).ToList();
-        var commands = MediaCommandPlanner.Plan(tenant, after, planned, _time.GetUtcNow());
-        if (commands.Count == 0)
-        {
-            return;
-        }
-
-        var worker = after.MediaWorkerId ?? await AssignWorkerAsync(tenant, conversationId, cancellationToken);
+        var worker = after.MediaWorkerId;
         if (worker is null)
         {
-            // Nobody can carry the call: the watchdog ends its legs once the heartbeat timeout has passed.
-            _logger.LogWarning("No media worker is alive for conversation {ConversationId}; {Count} commands wait for none", conversationId, commands.Count);
-            return;
+            if (_sender.Plan(tenant, conversationId, after, append).Count == 0)
+            {
+                return;
+            }
+
+            worker = await AssignWorkerAsync(tenant, conversationId, cancellationToken);
+            if (worker is null)
+            {
+                // Nobody can carry the call: the watchdog ends its legs once the heartbeat timeout has passed.
+                _logger.LogWarning("No media worker is alive for conversation {ConversationId}; its commands wait for none", conversationId);
+                return;
+            }
         }
 
-        var endpoint = await _sender.GetSendEndpoint(_queues.GetOrAdd(worker, id => new Uri("queue:" + MediaQueues.ForWorker(id))));
-        foreach (var command in commands)
-        {
-            await endpoint.Send(command, command.GetType(), cancellationToken);
-        }
-
-        _logger.LogDebug("Sent {Count} commands for conversation {ConversationId} to worker {WorkerId}", commands.Count, conversationId, worker);
+        await _sender.SendFromLogAsync(tenant, conversationId, after, append, worker, cancellationToken);
     }
-
     /// <summary>
     /// Names a live worker for a conversation that has none yet (created while none was known). The first
     /// assignment in the stream wins, so a replay or a racing instance ends up on the same worker.

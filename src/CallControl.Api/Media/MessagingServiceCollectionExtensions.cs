@@ -1,3 +1,4 @@
+using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
 using CallControl.Api.Routing;
 using CallControl.Domain.Media;
@@ -10,7 +11,7 @@ namespace CallControl.Api.Media;
 public static class MessagingServiceCollectionExtensions
 {
     /// <summary>Conversations' facts are handled in this many lanes; one conversation's facts always share a lane, in order.</summary>
-    public const int FactLanes = 16;
+    public const int FactLanes = 32;
 
     /// <summary>
     /// The bus between the API and media workers, on the configured transport (<c>Messaging:Transport</c>):
@@ -28,6 +29,8 @@ public static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<MediaWorkerRegistry>();
+        services.AddSingleton<MediaCommandSender>();
+        services.AddSingleton<IConversationAppendObserver>(provider => provider.GetRequiredService<MediaCommandSender>());
         services.AddHostedService<MediaWorkerWatchdog>();
         services.AddEventSubscription<MediaDispatch>();
         var instance = Guid.NewGuid().ToString("N")[..12];
@@ -67,13 +70,22 @@ public static class MessagingServiceCollectionExtensions
 /// <summary>Facts of one conversation are decided one at a time and in the order they arrived; different conversations run side by side.</summary>
 public sealed class MediaFactConsumerDefinition : ConsumerDefinition<MediaFactConsumer>
 {
-    public MediaFactConsumerDefinition() => EndpointName = "media-facts";
+    /// <summary>Facts taken from the queue ahead of being decided (at most this many in flight).</summary>
+    public const int Prefetch = 2 * MessagingServiceCollectionExtensions.FactLanes;
+
+    public MediaFactConsumerDefinition()
+    {
+        EndpointName = "media-facts";
+        // Every lane busy, with as many facts again taken and waiting; the transports' defaults follow the core count.
+        ConcurrentMessageLimit = MessagingServiceCollectionExtensions.FactLanes;
+    }
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<MediaFactConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
+        endpointConfigurator.PrefetchCount = Prefetch;
         var lanes = endpointConfigurator.CreatePartitioner(MessagingServiceCollectionExtensions.FactLanes);
         InLane<LegAlerting>(consumerConfigurator, lanes, m => m.ConversationId);
         InLane<LegAnswered>(consumerConfigurator, lanes, m => m.ConversationId);

@@ -9,6 +9,7 @@ public sealed class EventLogSignal
 {
     private readonly object _gate = new();
     private readonly AsyncSignal _appended = new();
+    private readonly Dictionary<(string Tenant, string Stream), StreamWaiters> _streams = [];
     private TaskCompletionSource _outbound = NewSource();
 
     /// <summary>Called after an append commits.</summary>
@@ -18,6 +19,51 @@ public sealed class EventLogSignal
         lock (_gate)
         {
             _outbound.TrySetResult();
+        }
+    }
+
+    /// <summary>Called after an append to one stream committed or rolled back: wakes whoever waits on that stream.</summary>
+    public void Notify(string tenantId, string streamId)
+    {
+        StreamWaiters? waiting;
+        lock (_streams)
+        {
+            _streams.Remove((tenantId, streamId), out waiting);
+        }
+
+        waiting?.Appended.TrySetResult();
+        Notify();
+    }
+
+    /// <summary>
+    /// A task that completes at the next append to one stream made in this process, so that a request waiting
+    /// for its conversation is not woken by every other conversation's appends. Take it before looking at the
+    /// stream; hand it back with <see cref="StopWaiting"/> when done, woken or not.
+    /// </summary>
+    public Task NextAppendTo(string tenantId, string streamId)
+    {
+        lock (_streams)
+        {
+            if (!_streams.TryGetValue((tenantId, streamId), out var waiting))
+            {
+                waiting = new StreamWaiters();
+                _streams.Add((tenantId, streamId), waiting);
+            }
+
+            waiting.Count++;
+            return waiting.Appended.Task;
+        }
+    }
+
+    /// <summary>Gives back a task from <see cref="NextAppendTo"/>; the stream's entry goes with its last waiter.</summary>
+    public void StopWaiting(string tenantId, string streamId, Task next)
+    {
+        lock (_streams)
+        {
+            if (_streams.TryGetValue((tenantId, streamId), out var waiting) && waiting.Appended.Task == next && --waiting.Count == 0)
+            {
+                _streams.Remove((tenantId, streamId));
+            }
         }
     }
 
@@ -47,4 +93,11 @@ public sealed class EventLogSignal
     }
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class StreamWaiters
+    {
+        public TaskCompletionSource Appended { get; } = NewSource();
+
+        public int Count { get; set; }
+    }
 }
