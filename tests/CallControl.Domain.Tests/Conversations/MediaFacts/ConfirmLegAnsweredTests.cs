@@ -63,6 +63,18 @@ public sealed class ConfirmLegAnsweredTests
         Given(History.ConsultRinging).When(new ConfirmLegAnswered(Target, Now)).Then(new ParticipantConnected(Target, Now));
 
     [Fact]
+    public void GivenAConsultRinging_WhenTheTargetAnswers_ThenTheConsultIsNoLongerPendingButStillInProgress()
+    {
+        var live = Given(History.ConsultRinging)
+            .When(new ConfirmLegAnswered(Target, Now))
+            .Then(new ParticipantConnected(Target, Now))
+            .ShouldBeOfType<Conversation.Live>();
+
+        live.FindParticipant(Agent)!.Pending.ShouldNotContain(p => p.Command == MediaOperation.Transfer);
+        live.Transfer.ShouldNotBeNull().Phase.ShouldBe(TransferPhase.InProgress);
+    }
+
+    [Fact]
     public void GivenTheAgentHungUpDuringAConsultRinging_WhenTheTargetAnswers_ThenTheCustomerIsHandedToTheTarget() =>
         Given(
             [
