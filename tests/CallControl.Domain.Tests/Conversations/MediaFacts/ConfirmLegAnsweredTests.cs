@@ -59,6 +59,20 @@ public sealed class ConfirmLegAnsweredTests
             .ShouldBeOfType<Conversation.Live>().Transfer.ShouldBeNull();
 
     [Fact]
+    public void GivenTheCustomersReferRinging_WhenTheTargetAnswers_ThenTheCustomerLeavesOnItsOwnRequest() =>
+        Given(
+            [
+                .. History.OutboundConnected,
+                new TransferRequested(TransferKind.Blind, Customer, Target, Agent, TargetUri, T(20), Initiator.Customer),
+                History.TargetDialing,
+            ])
+            .When(new ConfirmLegAnswered(Target, Now))
+            .Then(
+                new ParticipantConnected(Target, Now),
+                new TransferCompleted(Customer, Target, Now),
+                new ParticipantEndRequested(Customer, DisconnectReason.Transfer, Initiator.Customer, Now));
+
+    [Fact]
     public void GivenAConsultRinging_WhenTheTargetAnswers_ThenTheAgentTalksToTheTarget() =>
         Given(History.ConsultRinging).When(new ConfirmLegAnswered(Target, Now)).Then(new ParticipantConnected(Target, Now));
 
