@@ -212,7 +212,7 @@ public sealed class ConversationCommandService
                 return response;
             }
 
-            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command, version, wait, response, cancellationToken);
+            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command, after, version, wait, response, cancellationToken);
             if (options.Idempotency is { } waitedKey && !ReferenceEquals(answered, response))
             {
                 // A repeat of this request answers as this one finally did, not with the interim 202.
@@ -249,16 +249,22 @@ public sealed class ConversationCommandService
         command is ConversationCommand.StartOutboundConversation or ConversationCommand.ReceiveInboundCall;
 
     /// <summary>
-    /// Waits until every change this command left pending (requested at <paramref name="requestedAt"/>) is
-    /// resolved by a media fact: 200 with the conversation when confirmed, 502 when the media layer failed
-    /// it, 409 when its participant left (unless leaving is what the command asked for); the original 202 if
-    /// the time runs out.
+    /// Waits until every change this command left pending (requested at the command's time) is resolved by a
+    /// media fact: 200 with the conversation when confirmed, 502 when the media layer failed it, 409 when its
+    /// participant left before confirming it; the original 202 if the time runs out.
     /// </summary>
+    /// <param name="appended">The conversation as the command's own append left it, at <paramref name="appendedVersion"/>.</param>
     private async Task<CommandResponse> WaitForMediaAsync(
-        string tenantId, string conversationId, ConversationCommand command, long appendedVersion, TimeSpan wait, CommandResponse accepted, CancellationToken cancellationToken)
+        string tenantId,
+        string conversationId,
+        ConversationCommand command,
+        Conversation appended,
+        long appendedVersion,
+        TimeSpan wait,
+        CommandResponse accepted,
+        CancellationToken cancellationToken)
     {
         var requestedAt = command.At;
-        var endsParticipants = command is ConversationCommand.EndParticipant or ConversationCommand.EndConversation or ConversationCommand.RejectOffer;
         var deadline = _time.GetUtcNow() + wait;
         while (true)
         {
@@ -272,7 +278,7 @@ public sealed class ConversationCommandService
                     .ToList();
                 if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
                 {
-                    return await ResolveAsync(tenantId, conversationId, appendedVersion, loaded, endsParticipants, cancellationToken);
+                    return await ResolveAsync(tenantId, conversationId, appended, appendedVersion, requestedAt, loaded, cancellationToken);
                 }
 
                 var left = deadline - _time.GetUtcNow();
@@ -294,13 +300,27 @@ public sealed class ConversationCommandService
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Reads what happened since the command's append, following the state along: a participant leaving fails
+    /// the command only while it still had a change of the command's pending. Leaving is what was asked of one
+    /// whose only such change was to end (a hang-up, the agent completing a consult, the target of a cancelled
+    /// one), and a participant that confirmed its change before leaving has answered already.
+    /// </summary>
     private async Task<CommandResponse> ResolveAsync(
-        string tenantId, string conversationId, long appendedVersion, LoadedConversation loaded, bool endsParticipants, CancellationToken cancellationToken)
+        string tenantId,
+        string conversationId,
+        Conversation appended,
+        long appendedVersion,
+        DateTimeOffset requestedAt,
+        LoadedConversation loaded,
+        CancellationToken cancellationToken)
     {
         var later = await _store.ReadStreamAsync(tenantId, conversationId, appendedVersion, cancellationToken: cancellationToken);
+        var state = appended;
         foreach (var stored in later)
         {
-            switch (ConversationEventSerializer.Deserialize(stored))
+            var @event = ConversationEventSerializer.Deserialize(stored);
+            switch (@event)
             {
                 case ConversationEvent.ParticipantCommandFailed failed:
                     return Problem(Problems.MediaFailure(
@@ -308,12 +328,19 @@ public sealed class ConversationCommandService
                         (failed.SipStatus is { } sip ? $" with SIP {sip}" : string.Empty) + $": {failed.Detail}"));
                 case ConversationEvent.RecordingFailed failed:
                     return Problem(Problems.MediaFailure($"recording failed: {failed.Detail}"));
-                case ConversationEvent.ParticipantDisconnected gone when !endsParticipants:
+                case ConversationEvent.ParticipantDisconnected gone when LeavesUnconfirmed(state, gone.ParticipantId, requestedAt):
                     return Problem(Problems.InvalidState($"participant {gone.ParticipantId} is disconnected ({ConversationEventSerializer.Wire(gone.Reason)})"));
             }
+
+            state = ConversationDecider.Evolve(state, @event);
         }
 
         return CommandResponse.Json(StatusCodes.Status200OK, ConversationView.From((Conversation.Started)loaded.State, loaded.Version));
     }
+
+    private static bool LeavesUnconfirmed(Conversation state, ParticipantId participantId, DateTimeOffset requestedAt) =>
+        state is Conversation.Started started
+        && started.FindParticipant(participantId) is { } participant
+        && participant.Pending.Any(change => change.RequestedAt == requestedAt && change.Command != MediaOperation.End);
 
 }

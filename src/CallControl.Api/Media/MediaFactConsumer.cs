@@ -86,7 +86,7 @@ public sealed class MediaFactConsumer :
     {
         var fact = context.Message;
         return DecideAsync(context, fact.TenantId, fact.ConversationId, fact.WorkerId,
-            new Command.TransferParticipant(Leg(fact.LegId), fact.Target, TransferKind.Blind, Leg(fact.NewLegId), fact.OccurredAt));
+            new Command.TransferParticipant(Leg(fact.LegId), fact.Target, TransferKind.Blind, Leg(fact.NewLegId), fact.OccurredAt, ByFarEnd: true));
     }
 
     public Task Consume(ConsumeContext<DigitsReceived> context) =>

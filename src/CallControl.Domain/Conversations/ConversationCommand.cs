@@ -66,12 +66,14 @@ public abstract partial record ConversationCommand
 
     /// <param name="ParticipantId">The participant to replace (blind) or that consults (consult).</param>
     /// <param name="TargetParticipantId">The id the new participant for <paramref name="To"/> gets.</param>
+    /// <param name="ByFarEnd">The participant's own far end asked for it (SIP REFER), not a request through the API.</param>
     public sealed record TransferParticipant(
         ParticipantId ParticipantId,
         string To,
         TransferKind Kind,
         ParticipantId TargetParticipantId,
-        DateTimeOffset At) : ConversationCommand;
+        DateTimeOffset At,
+        bool ByFarEnd = false) : ConversationCommand;
 
     public sealed record CompleteTransfer(ParticipantId ParticipantId, DateTimeOffset At) : ConversationCommand;
 

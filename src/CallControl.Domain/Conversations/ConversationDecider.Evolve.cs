@@ -29,12 +29,7 @@ public static partial class ConversationDecider
         ParticipantAdded e => live with { Participants = live.Participants.Add(Added(e)) },
         MediaWorkerAssigned e => live with { MediaWorkerId = e.WorkerId },
         ParticipantAlerting e => Update(live, e.ParticipantId, p => p with { Status = ParticipantStatus.Alerting }),
-        ParticipantConnected e => Update(live, e.ParticipantId, p => p with
-        {
-            Status = ParticipantStatus.Connected,
-            ConnectedAt = e.At,
-            Pending = p.Pending.RemoveAll(c => c.Command is MediaOperation.Place or MediaOperation.Accept),
-        }),
+        ParticipantConnected e => Connected(live, e),
         OfferAccepted e => Update(live, e.ParticipantId, p => p with
         {
             OfferAccepted = true,
@@ -63,7 +58,8 @@ public static partial class ConversationDecider
                     e.PeerParticipantId,
                     e.To,
                     TransferPhase.InProgress,
-                    e.At),
+                    e.At,
+                    e.RequestedBy),
             },
             e.TransferringParticipantId,
             MediaOperation.Transfer,
@@ -116,6 +112,24 @@ public static partial class ConversationDecider
             e.At),
         _ => throw Unfit(live, @event),
     };
+
+    /// <summary>
+    /// A consult is set up once its target answers: the transferring participant's transfer stops being pending
+    /// then. Completing or cancelling it is a new request of the agent's, not the media layer's to confirm, so a
+    /// request waiting for confirmation (<c>Prefer: wait</c>) is answered at the answer and not held until then.
+    /// </summary>
+    private static Conversation.Live Connected(Conversation.Live live, ParticipantConnected e)
+    {
+        var connected = Update(live, e.ParticipantId, p => p with
+        {
+            Status = ParticipantStatus.Connected,
+            ConnectedAt = e.At,
+            Pending = p.Pending.RemoveAll(c => c.Command is MediaOperation.Place or MediaOperation.Accept),
+        });
+        return live.Transfer is { Kind: TransferKind.Consult } consult && consult.TargetParticipantId == e.ParticipantId
+            ? Confirm(connected, consult.TransferringParticipantId, MediaOperation.Transfer, p => p)
+            : connected;
+    }
 
     private static Participant Added(ParticipantAdded e) => new()
     {

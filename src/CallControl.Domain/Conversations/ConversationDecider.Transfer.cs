@@ -42,7 +42,7 @@ public static partial class ConversationDecider
         }
 
         var peer = peers[0];
-        d.Emit(new TransferRequested(c.Kind, transferring.Id, c.TargetParticipantId, peer.Id, c.To, d.At));
+        d.Emit(new TransferRequested(c.Kind, transferring.Id, c.TargetParticipantId, peer.Id, c.To, d.At, c.ByFarEnd ? FarEnd(transferring) : null));
         if (c.Kind == TransferKind.Consult && !peer.IntendsHeld)
         {
             d.Emit(new ParticipantHoldRequested(peer.Id, Music: true, d.At));
@@ -124,7 +124,7 @@ public static partial class ConversationDecider
             d.Emit(new TransferCompleted(transferring.Id, target.Id, d.At));
             if (!transferring.IsDisconnected && !transferring.IsEnding)
             {
-                d.Emit(new ParticipantEndRequested(transferring.Id, DisconnectReason.Transfer, InitiatorFor(transferring), d.At));
+                d.Emit(new ParticipantEndRequested(transferring.Id, DisconnectReason.Transfer, transfer.RequestedBy ?? InitiatorFor(transferring), d.At));
             }
         }
         else if (transfer.Phase == TransferPhase.InProgress && transferring.IsDisconnected)

@@ -174,6 +174,14 @@ public static partial class ConversationDecider
     private static Initiator InitiatorFor(Participant participant) =>
         participant.Role == ParticipantRole.Agent ? Initiator.Agent : Initiator.System;
 
+    /// <summary>The participant's far end, as the initiator of what it asked for on the wire (a REFER).</summary>
+    private static Initiator FarEnd(Participant participant) => participant.Role switch
+    {
+        ParticipantRole.Agent => Initiator.Agent,
+        ParticipantRole.Customer => Initiator.Customer,
+        _ => Initiator.External,
+    };
+
     /// <summary>
     /// Accumulates one decision: every emitted event is evolved at once, so follow-up rules (a transfer's
     /// outcome, the last participant left alone, the end of the conversation) read the state they create.

@@ -60,13 +60,20 @@ public class CallControlStack : IAsyncLifetime
         return client;
     }
 
-    /// <summary>A SIPp phone (see Scenarios/phone.xml) listening for the service's call, its media going to <paramref name="mediaPort"/>.</summary>
-    public async Task<Sipp> PhoneAsync(string scenario = "phone.xml", int mediaPort = 0, TimeSpan? timeout = null)
+    /// <summary>
+    /// A SIPp phone (see Scenarios/phone.xml) listening for the service's call, its media going to <paramref name="mediaPort"/>;
+    /// <paramref name="keys"/> are further <c>[name]</c> values for the scenario.
+    /// </summary>
+    public async Task<Sipp> PhoneAsync(string scenario = "phone.xml", int mediaPort = 0, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? keys = null)
     {
+        var allKeys = new Dictionary<string, string>(keys ?? new Dictionary<string, string>())
+        {
+            ["obs"] = (mediaPort == 0 ? LoopbackPorts.Free() : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         var sipp = Sipp.Start(new SippRun(Path.Combine("EndToEnd", "Scenarios", scenario), SipEndPoint)
         {
             Timeout = timeout ?? TimeSpan.FromSeconds(60),
-            Keys = new Dictionary<string, string> { ["obs"] = (mediaPort == 0 ? LoopbackPorts.Free() : mediaPort).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            Keys = allKeys,
             Arguments = ["-trace_msg"],
         });
         await sipp.WaitUntilListeningAsync(SippTransport.Udp, TimeSpan.FromSeconds(10));

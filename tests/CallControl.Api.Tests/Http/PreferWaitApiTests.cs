@@ -99,6 +99,61 @@ public sealed class PreferWaitApiTests : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task ConsultWithPreferWaitAnswers200OnceTheCustomerIsHeldAndTheTargetAnswers()
+    {
+        var call = await _host.StartConnectedCallAsync();
+        using var client = _host.Client();
+        var media = Task.Run(async () =>
+        {
+            await AnswerPendingAsync(call, "hold", at => new ConfirmLegHeld(new ParticipantId(call.CustomerParticipantId), at));
+            var target = await TargetAsync(call.Id);
+            await _host.FactAsync(call.Id, at => new ConfirmLegAnswered(new ParticipantId(target), at));
+        });
+
+        var started = Stopwatch.GetTimestamp();
+        using var response = await client.PostAsync(call.Agent("transfer"), """{"to":"+15557654321","kind":"consult"}""", prefer: "wait=5");
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await media;
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var conversation = await response.ReadJsonAsync();
+        conversation.GetProperty("transfer").GetProperty("phase").GetString().ShouldBe("in-progress");
+        conversation.ParticipantWithRole("external").GetProperty("state").GetString().ShouldBe("connected");
+        conversation.ParticipantWithId(call.CustomerParticipantId).GetProperty("held").GetBoolean().ShouldBeTrue();
+        conversation.ParticipantWithId(call.AgentParticipantId).GetProperty("pending").GetArrayLength().ShouldBe(0);
+        elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
+    public async Task CompletingAConsultWithPreferWaitAnswers200OnceTheCustomerIsResumedAndTheAgentHasLeft()
+    {
+        var call = await _host.StartConnectedCallAsync();
+        using var client = _host.Client();
+        using var consult = await client.PostAsync(call.Agent("transfer"), """{"to":"+15557654321","kind":"consult"}""");
+        consult.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var target = await TargetAsync(call.Id);
+        await _host.FactAsync(call.Id, at => new ConfirmLegHeld(new ParticipantId(call.CustomerParticipantId), at));
+        await _host.FactAsync(call.Id, at => new ConfirmLegAnswered(new ParticipantId(target), at));
+        var media = Task.Run(async () =>
+        {
+            await AnswerPendingAsync(call, "resume", at => new ConfirmLegResumed(new ParticipantId(call.CustomerParticipantId), at));
+            await _host.ReportWhenPendingAsync(call.Id, call.AgentParticipantId, "end", TimeSpan.Zero, at => new ReportLegEnded(
+                new ParticipantId(call.AgentParticipantId), DisconnectReason.Transfer, null, Initiator.Agent, at));
+        });
+
+        using var response = await client.PostAsync(call.Agent("transfer/complete"), prefer: "wait=5");
+        await media;
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var conversation = await response.ReadJsonAsync();
+        var agent = conversation.ParticipantWithId(call.AgentParticipantId);
+        agent.GetProperty("state").GetString().ShouldBe("disconnected");
+        agent.GetProperty("disconnectReason").GetString().ShouldBe("transfer");
+        conversation.ParticipantWithId(call.CustomerParticipantId).GetProperty("held").GetBoolean().ShouldBeFalse();
+        conversation.TryGetProperty("transfer", out _).ShouldBeFalse("the transfer is over");
+    }
+
+    [Fact]
     public async Task RecordingWithPreferWaitAnswers200OnceTheRecordingStarted()
     {
         var call = await _host.StartConnectedCallAsync();
@@ -149,6 +204,14 @@ public sealed class PreferWaitApiTests : IClassFixture<ApiHost>
 
         await response.ShouldBeValidationProblemAsync("Prefer");
         (await _host.CountEventsAsync(call.Id)).ShouldBe(before);
+    }
+
+    /// <summary>The consult target's participant id, once the transfer has added it.</summary>
+    private async Task<string> TargetAsync(string conversationId)
+    {
+        await _host.WaitForConversationAsync(conversationId, c => c.GetProperty("participants").EnumerateArray()
+            .Any(p => p.GetProperty("role").GetString() == "external"));
+        return (await _host.GetConversationAsync(conversationId)).ParticipantWithRole("external").GetProperty("id").GetString()!;
     }
 
     /// <summary>The customer's <paramref name="pending"/> change answered with <paramref name="fact"/> after <see cref="MediaDelay"/>.</summary>

@@ -65,7 +65,9 @@ public sealed class SerializationTests
     [Fact]
     public void AConversationCanBeWrittenAsJsonForTheReadModel()
     {
-        var json = JsonSerializer.Serialize((Conversation.Started)ConversationDecider.Fold(History.ConsultConnected), Web);
+        // The customer held while the target still rings: the agent's transfer is pending.
+        var json = JsonSerializer.Serialize(
+            (Conversation.Started)ConversationDecider.Fold([.. History.ConsultRinging, new ParticipantHeld(Customer, T(21))]), Web);
 
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;

@@ -59,8 +59,34 @@ public sealed class ConfirmLegAnsweredTests
             .ShouldBeOfType<Conversation.Live>().Transfer.ShouldBeNull();
 
     [Fact]
+    public void GivenTheCustomersReferRinging_WhenTheTargetAnswers_ThenTheCustomerLeavesOnItsOwnRequest() =>
+        Given(
+            [
+                .. History.OutboundConnected,
+                new TransferRequested(TransferKind.Blind, Customer, Target, Agent, TargetUri, T(20), Initiator.Customer),
+                History.TargetDialing,
+            ])
+            .When(new ConfirmLegAnswered(Target, Now))
+            .Then(
+                new ParticipantConnected(Target, Now),
+                new TransferCompleted(Customer, Target, Now),
+                new ParticipantEndRequested(Customer, DisconnectReason.Transfer, Initiator.Customer, Now));
+
+    [Fact]
     public void GivenAConsultRinging_WhenTheTargetAnswers_ThenTheAgentTalksToTheTarget() =>
         Given(History.ConsultRinging).When(new ConfirmLegAnswered(Target, Now)).Then(new ParticipantConnected(Target, Now));
+
+    [Fact]
+    public void GivenAConsultRinging_WhenTheTargetAnswers_ThenTheConsultIsNoLongerPendingButStillInProgress()
+    {
+        var live = Given(History.ConsultRinging)
+            .When(new ConfirmLegAnswered(Target, Now))
+            .Then(new ParticipantConnected(Target, Now))
+            .ShouldBeOfType<Conversation.Live>();
+
+        live.FindParticipant(Agent)!.Pending.ShouldNotContain(p => p.Command == MediaOperation.Transfer);
+        live.Transfer.ShouldNotBeNull().Phase.ShouldBe(TransferPhase.InProgress);
+    }
 
     [Fact]
     public void GivenTheAgentHungUpDuringAConsultRinging_WhenTheTargetAnswers_ThenTheCustomerIsHandedToTheTarget() =>

@@ -49,6 +49,15 @@ public sealed class TransferParticipantTests
                 TargetAddedNow());
 
     [Fact]
+    public void GivenOutboundConnected_WhenTheCustomersPhoneRefers_ThenTheTransferIsOnRecordAsTheCustomers() =>
+        Given(History.OutboundConnected)
+            .When(new TransferParticipant(Customer, TargetUri, TransferKind.Blind, Target, Now, ByFarEnd: true))
+            .Then(
+                new TransferRequested(TransferKind.Blind, Customer, Target, Agent, TargetUri, Now, Initiator.Customer),
+                TargetAddedNow())
+            .ShouldBeOfType<Conversation.Live>().Transfer!.RequestedBy.ShouldBe(Initiator.Customer);
+
+    [Fact]
     public void GivenABlindTransferRinging_WhenTheSameTransferAgain_ThenNothing() =>
         Given(History.BlindTransferRinging).When(Blind()).ThenNothing();
 
