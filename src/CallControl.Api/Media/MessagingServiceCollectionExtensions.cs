@@ -28,6 +28,7 @@ public static class MessagingServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<MediaWorkerRegistry>();
+        services.AddSingleton<MediaWorkerHeartbeatHearing>();
         services.AddHostedService<MediaWorkerWatchdog>();
         services.AddEventSubscription<MediaDispatch>();
         var instance = Guid.NewGuid().ToString("N")[..12];
@@ -35,7 +36,7 @@ public static class MessagingServiceCollectionExtensions
         {
             bus.AddConsumer<MediaFactConsumer, MediaFactConsumerDefinition>();
             bus.AddRoutingConsumers();
-            bus.AddConsumer<MediaWorkerHeartbeatConsumer>().Endpoint(endpoint =>
+            bus.AddConsumer<MediaWorkerHeartbeatConsumer, MediaWorkerHeartbeatConsumerDefinition>().Endpoint(endpoint =>
             {
                 // Every instance needs every heartbeat: a queue of its own, gone when the instance is.
                 endpoint.Name = "media-heartbeats";
