@@ -130,6 +130,20 @@ public sealed class ServiceProcess : IAsyncDisposable
         return await WaitForExitAsync(timeout);
     }
 
+    /// <summary>
+    /// Kills the process at once (SIGKILL), as a crash or the kernel's OOM killer would: nothing of it runs on
+    /// the way out, so it closes no connection and sends no last message. Waits until it has exited.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

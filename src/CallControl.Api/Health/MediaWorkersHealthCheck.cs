@@ -3,7 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallControl.Api.Health;
 
-/// <summary>Ready only while at least one media worker's heartbeat arrived within the timeout: without one no call can be placed.</summary>
+/// <summary>
+/// Ready only while heartbeats can be received (the bus is connected) and at least one media worker's arrived within
+/// the timeout: without one no call can be placed.
+/// </summary>
 public sealed class MediaWorkersHealthCheck : IHealthCheck
 {
     private readonly MediaWorkerRegistry _registry;
@@ -12,6 +15,11 @@ public sealed class MediaWorkersHealthCheck : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (!_registry.IsHearing)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("The bus is disconnected: no media worker heartbeat can be received."));
+        }
+
         var alive = _registry.Alive();
         var result = alive.Count > 0
             ? HealthCheckResult.Healthy($"{alive.Count} media worker(s) alive: {string.Join(", ", alive.Select(w => $"{w.WorkerId} ({w.ActiveLegs} legs)"))}")

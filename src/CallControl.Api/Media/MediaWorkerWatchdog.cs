@@ -58,10 +58,19 @@ public sealed class MediaWorkerWatchdog : BackgroundService
         }
     }
 
-    /// <summary>One pass: finds conversations on dead (or no) workers and ends their legs.</summary>
+    /// <summary>
+    /// One pass: finds conversations on dead (or no) workers and ends their legs. Nothing is concluded while this
+    /// instance cannot hear heartbeats (see <see cref="MediaWorkerRegistry"/>): a broker restart longer than the
+    /// timeout must not end the calls that healthy workers still carry.
+    /// </summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        if (!_workers.IsHearing)
+        {
+            return;
+        }
+
         var orphans = new List<(string Tenant, string Id, string? Worker)>();
         await using (var connection = await _database.OpenConnectionAsync(cancellationToken))
         await using (var command = new NpgsqlCommand(LiveConversations, connection))
@@ -70,8 +79,8 @@ public sealed class MediaWorkerWatchdog : BackgroundService
             while (await reader.ReadAsync(cancellationToken))
             {
                 var worker = reader.IsDBNull(2) ? null : reader.GetString(2);
-                var since = worker is null ? reader.GetFieldValue<DateTimeOffset>(3) : _workers.LastSeen(worker);
-                if (now - since > _options.HeartbeatTimeout)
+                var silence = worker is null ? now - reader.GetFieldValue<DateTimeOffset>(3) : _workers.SilenceOf(worker);
+                if (silence > _options.HeartbeatTimeout)
                 {
                     orphans.Add((reader.GetString(0), reader.GetString(1), worker));
                 }

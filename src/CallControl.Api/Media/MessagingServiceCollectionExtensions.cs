@@ -31,6 +31,7 @@ public static class MessagingServiceCollectionExtensions
         services.AddSingleton<MediaWorkerRegistry>();
         services.AddSingleton<MediaCommandSender>();
         services.AddSingleton<IConversationAppendObserver>(provider => provider.GetRequiredService<MediaCommandSender>());
+        services.AddSingleton<MediaWorkerHeartbeatHearing>();
         services.AddHostedService<MediaWorkerWatchdog>();
         services.AddEventSubscription<MediaDispatch>();
         var instance = Guid.NewGuid().ToString("N")[..12];
@@ -38,7 +39,7 @@ public static class MessagingServiceCollectionExtensions
         {
             bus.AddConsumer<MediaFactConsumer, MediaFactConsumerDefinition>();
             bus.AddRoutingConsumers();
-            bus.AddConsumer<MediaWorkerHeartbeatConsumer>().Endpoint(endpoint =>
+            bus.AddConsumer<MediaWorkerHeartbeatConsumer, MediaWorkerHeartbeatConsumerDefinition>().Endpoint(endpoint =>
             {
                 // Every instance needs every heartbeat: a queue of its own, gone when the instance is.
                 endpoint.Name = "media-heartbeats";

@@ -10,7 +10,9 @@ namespace CallControl.Api.Tests.EndToEnd;
 /// <summary>
 /// The service as a user runs it: the real CallControl.Api process with its media worker in the same
 /// process (the default local run), over a fresh database, SIP on a free loopback port. Tests call it over
-/// HTTP and put SIPp phones on the other end of its calls.
+/// HTTP and put SIPp phones on the other end of its calls. A subclass can put the worker elsewhere (see
+/// <c>Split/SplitDeploymentStack</c>) by starting it in <see cref="StartDependenciesAsync"/> and giving the
+/// API its own <see cref="Settings"/>.
 /// </summary>
 public class CallControlStack : IAsyncLifetime
 {
@@ -24,20 +26,16 @@ public class CallControlStack : IAsyncLifetime
 
     public ServiceProcess Service => _service ?? throw new InvalidOperationException("The stack has not started.");
 
-    /// <summary>Settings a test class adds (a subclass used as the fixture).</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+    /// <summary>The API's settings beyond its database and routing: by default those of the worker it hosts.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => WorkerSettings("worker-" + SipEndPoint.Port);
 
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        var media = 20000 + (SipEndPoint.Port % 200 * 100);
+        await StartDependenciesAsync();
         var environment = new Dictionary<string, string?>
         {
             ["ConnectionStrings__EventStore"] = Database.ConnectionString,
-            ["Media__SipAddress"] = SipEndPoint.ToString(),
-            ["Media__MediaPortRange"] = $"{media}-{media + 99}",
-            ["Media__WorkerId"] = "worker-" + SipEndPoint.Port,
-            ["Media__RecordingDirectory"] = Path.Combine(Path.GetTempPath(), "callcontrol-e2e-recordings-" + SipEndPoint.Port),
             ["Routing__OfferTimeoutSeconds"] = "2",
             ["Webhooks__Destinations__AllowPrivateNetworks"] = "true",
             ["Routing__Rules__0__Did"] = DialledNumber,
@@ -51,6 +49,29 @@ public class CallControlStack : IAsyncLifetime
 
         _service = ServiceProcess.Start("CallControl.Api", environment);
         await _service.WaitUntilAsync("/health/ready", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>What must run before the API starts (the database is ready by then).</summary>
+    protected virtual Task StartDependenciesAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartDependenciesAsync"/> started, after the API has stopped.</summary>
+    protected virtual Task StopDependenciesAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// A media worker's settings, in environment form, with SIP on <see cref="SipEndPoint"/> and media ports derived
+    /// from it. SIPp phones send no RTP: the RTP timeout is set past any test's length so that no call ends for that.
+    /// </summary>
+    protected Dictionary<string, string?> WorkerSettings(string workerId)
+    {
+        var media = 20000 + (SipEndPoint.Port % 200 * 100);
+        return new Dictionary<string, string?>
+        {
+            ["Media__SipAddress"] = SipEndPoint.ToString(),
+            ["Media__MediaPortRange"] = $"{media}-{media + 99}",
+            ["Media__WorkerId"] = workerId,
+            ["Media__RecordingDirectory"] = Path.Combine(Path.GetTempPath(), "callcontrol-e2e-recordings-" + SipEndPoint.Port),
+            ["Media__RtpTimeoutSeconds"] = "300",
+        };
     }
 
     public HttpClient Client()
@@ -91,10 +112,11 @@ public class CallControlStack : IAsyncLifetime
     public static async Task<JsonElement> GetAsync(HttpClient client, string conversationId) =>
         JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}")).RootElement.Clone();
 
-    /// <summary>Polls the conversation until <paramref name="condition"/> holds.</summary>
-    public static async Task<JsonElement> WaitForAsync(HttpClient client, string conversationId, Func<JsonElement, bool> condition, string what)
+    /// <summary>Polls the conversation until <paramref name="condition"/> holds, for <see cref="Patience"/> unless told otherwise.</summary>
+    public static async Task<JsonElement> WaitForAsync(
+        HttpClient client, string conversationId, Func<JsonElement, bool> condition, string what, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (true)
         {
             var conversation = await GetAsync(client, conversationId);
@@ -129,11 +151,18 @@ public class CallControlStack : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_service is not null)
+        try
         {
-            await _service.DisposeAsync();
-        }
+            if (_service is not null)
+            {
+                await _service.DisposeAsync();
+            }
 
-        await Database.DisposeAsync();
+            await StopDependenciesAsync();
+        }
+        finally
+        {
+            await Database.DisposeAsync();
+        }
     }
 }
