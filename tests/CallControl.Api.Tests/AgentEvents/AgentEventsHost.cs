@@ -40,6 +40,11 @@ public class AgentEventsHost : IAsyncLifetime
             // appsettings.json names a fixed port, which two hosts of a parallel test run cannot share.
             ["Urls"] = "http://127.0.0.1:0",
             ["AgentEvents:HeartbeatSeconds"] = HeartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+            // No media worker in the process: it would listen on the configured SIP port, which parallel hosts
+            // cannot share either, and these tests play the worker's part on the bus themselves.
+            ["MediaWorkers:InProcess"] = "false",
+            ["MediaWorkers:HeartbeatTimeoutSeconds"] = "300",
         };
         foreach (var (key, tenant, index) in new[] { (Key, "t1", 0), (OtherTenantKey, "t2", 1) })
         {
