@@ -123,9 +123,15 @@ public sealed class ConversationCommandService
             return earlier;
         }
 
+        // The first try decides on the state remembered here, without a read: an append expecting its version
+        // fails if another instance moved the stream on. Any answer that appends nothing is given only on a
+        // state just read, so a stale memory never refuses a command.
+        var remembered = _states.Known(options.TenantId, conversationId) is { State: Conversation.Started } known ? known : null;
         for (var attempt = 1; ; attempt++)
         {
-            var loaded = await LoadAsync(options.TenantId, conversationId, cancellationToken);
+            var loaded = remembered ?? await LoadAsync(options.TenantId, conversationId, cancellationToken);
+            var unread = remembered is not null;
+            remembered = null;
             if (loaded.State is Conversation.NotStarted && !IsStart(command))
             {
                 return await FinalAsync(options, NotFound(conversationId), cancellationToken);
@@ -133,6 +139,12 @@ public sealed class ConversationCommandService
 
             if (options.IfMatch is { } expected && expected != loaded.Version)
             {
+                if (unread)
+                {
+                    attempt--;
+                    continue;
+                }
+
                 return await FinalAsync(options, Problem(Problems.VersionMismatch(expected, loaded.Version)), cancellationToken);
             }
 
@@ -141,12 +153,23 @@ public sealed class ConversationCommandService
             {
                 events = ConversationDecider.Decide(command, loaded.State);
             }
+            catch (ConversationRuleViolation) when (unread)
+            {
+                attempt--;
+                continue;
+            }
             catch (ConversationRuleViolation violation)
             {
                 return await FinalAsync(
                     options,
                     Problem(violation.Code == RuleViolationCode.NotFound ? Problems.NotFound(violation.Detail) : Problems.InvalidState(violation.Detail)),
                     cancellationToken);
+            }
+
+            if (events.Count == 0 && unread)
+            {
+                attempt--;
+                continue;
             }
 
             if (events.Count == 0)
@@ -161,6 +184,7 @@ public sealed class ConversationCommandService
             var response = onAccepted?.Invoke(accepted, after)
                 ?? CommandResponse.Json(StatusCodes.Status202Accepted, accepted, Location(conversationId));
             var metadata = new EventMetadata(CommandId: accepted.CommandId, Actor: options.Actor);
+            Task? woken = null;
             using var commandScope = _logger.BeginScope(new Dictionary<string, object> { ["CommandId"] = accepted.CommandId });
             try
             {
@@ -175,7 +199,14 @@ public sealed class ConversationCommandService
                         : null,
                     cancellationToken);
                 _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
+                _signal.NotifyStream(options.TenantId, conversationId);
                 _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
+                if (options.Wait is not null && response.Status == StatusCodes.Status202Accepted)
+                {
+                    // Taken before the worker hears of the command, so that its answer cannot slip past unseen.
+                    woken = _signal.NextAppendTo(options.TenantId, conversationId);
+                }
+
                 if (!result.AlreadyAppended)
                 {
                     foreach (var observer in _observers)
@@ -185,6 +216,12 @@ public sealed class ConversationCommandService
                 }
 
                 _logger.LogInformation("Appended {Count} events to {ConversationId} (now version {Version})", events.Count, conversationId, result.Version);
+            }
+            catch (StreamConcurrencyException) when (unread)
+            {
+                // The remembered state was behind: read, and decide again at once.
+                attempt--;
+                continue;
             }
             catch (StreamConcurrencyException conflict) when (options.IfMatch is not null)
             {
@@ -207,12 +244,13 @@ public sealed class ConversationCommandService
                     ?? throw new InvalidOperationException("An idempotency record vanished while it was being read.");
             }
 
-            if (options.Wait is not { } wait || response.Status != StatusCodes.Status202Accepted)
+            if (options.Wait is not { } wait || woken is null)
             {
                 return response;
             }
 
-            var answered = await WaitForMediaAsync(options.TenantId, conversationId, command, after, version, wait, response, cancellationToken);
+            var answered = await WaitForMediaAsync(
+                options.TenantId, conversationId, command, new LoadedConversation(after, version), woken, wait, response, cancellationToken);
             if (options.Idempotency is { } waitedKey && !ReferenceEquals(answered, response))
             {
                 // A repeat of this request answers as this one finally did, not with the interim 202.
@@ -253,32 +291,31 @@ public sealed class ConversationCommandService
     /// media fact: 200 with the conversation when confirmed, 502 when the media layer failed it, 409 when its
     /// participant left before confirming it; the original 202 if the time runs out.
     /// </summary>
-    /// <param name="appended">The conversation as the command's own append left it, at <paramref name="appendedVersion"/>.</param>
+    /// <param name="appended">The conversation as the command's own append left it.</param>
+    /// <param name="woken">Completes at the next append to the conversation in this process after the command's own.</param>
     private async Task<CommandResponse> WaitForMediaAsync(
         string tenantId,
         string conversationId,
         ConversationCommand command,
-        Conversation appended,
-        long appendedVersion,
+        LoadedConversation appended,
+        Task woken,
         TimeSpan wait,
         CommandResponse accepted,
         CancellationToken cancellationToken)
     {
         var requestedAt = command.At;
         var deadline = _time.GetUtcNow() + wait;
-        while (true)
+        var current = appended;
+        var next = woken;
+        try
         {
-            var next = _signal.NextAppendTo(tenantId, conversationId);
-            try
+            while (true)
             {
-                var loaded = await LoadAsync(tenantId, conversationId, cancellationToken);
-                var conversation = (Conversation.Started)loaded.State;
-                var waitingOn = conversation.Participants
-                    .Where(p => p.Pending.Any(change => change.RequestedAt == requestedAt))
-                    .ToList();
-                if (waitingOn.Count == 0 && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
+                var conversation = (Conversation.Started)current.State;
+                if (!conversation.Participants.Any(p => p.Pending.Any(change => change.RequestedAt == requestedAt))
+                    && !conversation.Recording.Pending.Any(r => r.RequestedAt == requestedAt))
                 {
-                    return await ResolveAsync(tenantId, conversationId, appended, appendedVersion, requestedAt, loaded, cancellationToken);
+                    return await ResolveAsync(tenantId, conversationId, appended.State, appended.Version, requestedAt, current, cancellationToken);
                 }
 
                 var left = deadline - _time.GetUtcNow();
@@ -287,14 +324,21 @@ public sealed class ConversationCommandService
                     return accepted;
                 }
 
-                // Facts appended to this conversation here wake us at once; one appended by another instance is seen by the poll.
+                // Facts appended to this conversation here wake us at once, and leave their state remembered;
+                // one appended by another instance is found by the poll, which reads.
                 await Task.WhenAny(next, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
-            }
-            finally
-            {
+                var appendedHere = next.IsCompleted;
                 _signal.StopWaiting(tenantId, conversationId, next);
+                next = _signal.NextAppendTo(tenantId, conversationId);
+                current = appendedHere && _states.Known(tenantId, conversationId) is { } known && known.Version > current.Version
+                    ? known
+                    : await LoadAsync(tenantId, conversationId, cancellationToken);
             }
+        }
+        finally
+        {
+            _signal.StopWaiting(tenantId, conversationId, next);
         }
     }
 

@@ -69,6 +69,13 @@ public sealed class ConversationStates
         return loaded;
     }
 
+    /// <summary>
+    /// The newest committed state remembered, without asking the database; it may be behind when another
+    /// instance appended since, which an append expecting its version finds out.
+    /// </summary>
+    public LoadedConversation? Known(string tenantId, string conversationId) =>
+        _known.TryGetValue((tenantId, conversationId), out var known) ? known : null;
+
     /// <summary>Records a committed state computed elsewhere (after an append commits); only ever moves an entry forward.</summary>
     public void Remember(string tenantId, string conversationId, LoadedConversation loaded)
     {

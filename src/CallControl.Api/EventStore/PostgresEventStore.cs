@@ -110,7 +110,7 @@ public sealed class PostgresEventStore
         finally
         {
             // A commit adds events; a rollback may let readers past a transaction they were waiting on.
-            _signal.Notify(tenantId, streamId);
+            _signal.Notify();
         }
     }
 

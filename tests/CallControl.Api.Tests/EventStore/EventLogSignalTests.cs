@@ -11,14 +11,15 @@ public sealed class EventLogSignalTests
         var mine = signal.NextAppendTo("t1", "c1");
         var everyone = signal.NextAppend();
 
-        signal.Notify("t1", "c2");
+        signal.Notify();
+        signal.NotifyStream("t1", "c2");
         mine.IsCompleted.ShouldBeFalse("another conversation's append");
         everyone.IsCompleted.ShouldBeTrue("the log's readers hear of every append");
 
-        signal.Notify("t2", "c1");
+        signal.NotifyStream("t2", "c1");
         mine.IsCompleted.ShouldBeFalse("the same id in another tenant");
 
-        signal.Notify("t1", "c1");
+        signal.NotifyStream("t1", "c1");
         mine.IsCompleted.ShouldBeTrue();
     }
 
@@ -31,7 +32,7 @@ public sealed class EventLogSignalTests
         second.ShouldBeSameAs(first);
 
         signal.StopWaiting("t1", "c1", first);
-        signal.Notify("t1", "c1");
+        signal.NotifyStream("t1", "c1");
         second.IsCompleted.ShouldBeTrue("one waiter leaving does not strand the other");
 
         var later = signal.NextAppendTo("t1", "c1");

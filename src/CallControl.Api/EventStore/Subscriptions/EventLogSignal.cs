@@ -22,8 +22,11 @@ public sealed class EventLogSignal
         }
     }
 
-    /// <summary>Called after an append to one stream committed or rolled back: wakes whoever waits on that stream.</summary>
-    public void Notify(string tenantId, string streamId)
+    /// <summary>
+    /// Wakes whoever waits on one stream; called by the stream's writer once what it appended can be read
+    /// (committed, and the writer's cached state moved on), after <see cref="Notify()"/> for the log.
+    /// </summary>
+    public void NotifyStream(string tenantId, string streamId)
     {
         StreamWaiters? waiting;
         lock (_streams)
@@ -32,7 +35,6 @@ public sealed class EventLogSignal
         }
 
         waiting?.Appended.TrySetResult();
-        Notify();
     }
 
     /// <summary>

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CallControl.Domain.Media;
+using CallControl.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallControl.Api.Tests.Http;
+
+/// <summary>
+/// Two instances over one database. Each decides a command first on the conversation state it remembers; when
+/// the other instance has moved the conversation on since, the command must still be decided on the truth.
+/// </summary>
+public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private readonly PostgresDatabase _database;
+
+    public TwoInstanceCommandTests(PostgresDatabase database) => _database = database;
+
+    [Fact]
+    public async Task AnInstanceWhoseMemoryIsBehindNeitherRefusesNorRepeatsWhatTheOtherDid()
+    {
+        await using var first = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
+        await using var second = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
+        using var one = first.Client();
+        using var two = second.Client();
+        var bus = first.Services.GetRequiredService<IBus>();
+        var otherBus = second.Services.GetRequiredService<IBus>();
+
+        (await one.PutAsJsonAsync("/api/v1/agents/two-1", new { displayName = "two-1", station = new { uri = "sip:two-1@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
+        var created = await one.PostAsJsonAsync("/api/v1/conversations", new { agentId = "two-1", to = "sip:customer@127.0.0.1:5080" });
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var id = body.RootElement.GetProperty("id").GetString()!;
+        var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
+        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2))
+            .GetProperty("participants")[1].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected");
+
+        // The second instance holds the customer; the first still remembers it unheld.
+        (await two.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await otherBus.Publish(new LegHeld("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+        var held = await WaitForAsync(two, id, c => Customer(c, customerLeg).GetProperty("held").GetBoolean());
+
+        // Resuming through the first instance is accepted (its memory would call the customer not held)...
+        var resume = await one.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/resume", new { });
+        resume.StatusCode.ShouldBe(HttpStatusCode.Accepted, await resume.Content.ReadAsStringAsync());
+        using var accepted = JsonDocument.Parse(await resume.Content.ReadAsStringAsync());
+        accepted.RootElement.GetProperty("version").GetInt64().ShouldBe(held.GetProperty("version").GetInt64() + 1);
+
+        // ...and once the resume is confirmed, holding through the second, whose memory still has the customer
+        // held, is accepted too.
+        await bus.Publish(new LegResumed("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+        await WaitForAsync(one, id, c => !Customer(c, customerLeg).GetProperty("held").GetBoolean());
+        var hold = await two.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { });
+        hold.StatusCode.ShouldBe(HttpStatusCode.Accepted, await hold.Content.ReadAsStringAsync());
+
+        using var history = JsonDocument.Parse(await one.GetStringAsync($"/api/v1/conversations/{id}/events?limit=200"));
+        history.RootElement.EnumerateArray().Select(e => e.GetProperty("type").GetString())
+            .Where(t => t is "ParticipantHoldRequested" or "ParticipantResumeRequested")
+            .ShouldBe(["ParticipantHoldRequested", "ParticipantResumeRequested", "ParticipantHoldRequested"]);
+    }
+
+    private static JsonElement Customer(JsonElement conversation, string leg) =>
+        conversation.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("id").GetString() == leg);
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient client, string conversationId, Func<JsonElement, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            using var document = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}"));
+            if (condition(document.RootElement))
+            {
+                return document.RootElement.Clone();
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, $"waiting on conversation {conversationId}: {document.RootElement}");
+            await Task.Delay(50);
+        }
+    }
+}
