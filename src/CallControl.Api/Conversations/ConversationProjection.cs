@@ -53,15 +53,19 @@ public sealed class ConversationProjection : IInlineProjection
         }
 
         var version = append[^1].Version;
-        await WriteConversationAsync(context, tenant, after, version, cancellationToken);
-
         var agents = after.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault()).Distinct().ToList();
+
+        // The conversation's row and the lock on its agents' desks go to the database in one round trip.
+        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
+        batch.BatchCommands.Add(WriteConversation(context, tenant, after, version));
         if (agents.Count == 0)
         {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
             return;
         }
 
-        var desks = await LoadDesksAsync(context, tenant, agents, (conversationId, before), cancellationToken);
+        batch.BatchCommands.Add(SelectDesks(context, tenant, agents));
+        var desks = await LoadDesksAsync(context, batch, tenant, (conversationId, before), cancellationToken);
         var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, after, version, domainEvents[^1].At);
         foreach (var update in updates)
         {
@@ -69,17 +73,16 @@ public sealed class ConversationProjection : IInlineProjection
         }
     }
 
-    private static async Task WriteConversationAsync(
-        ProjectionContext context, string tenant, Conversation.Started conversation, long version, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand WriteConversation(ProjectionContext context, string tenant, Conversation.Started conversation, long version)
     {
         var view = ConversationView.From(conversation, version);
-        await using var command = new NpgsqlCommand($"""
+        var command = new NpgsqlBatchCommand($"""
             INSERT INTO {context.Tables[ConversationsTable]} (tenant_id, id, version, state, direction, started_at, ended_at, agent_ids, view, media_worker_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (tenant_id, id) DO UPDATE SET
                 version = excluded.version, state = excluded.state, ended_at = excluded.ended_at,
                 agent_ids = excluded.agent_ids, view = excluded.view, media_worker_id = excluded.media_worker_id
-            """, context.Connection, context.Transaction);
+            """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = conversation.Id.Value });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
@@ -97,7 +100,16 @@ public sealed class ConversationProjection : IInlineProjection
             NpgsqlDbType = NpgsqlDbType.Json,
         });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = conversation.MediaWorkerId, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand SelectDesks(ProjectionContext context, string tenant, List<AgentId> agents)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"SELECT agent_id, sequence, entries FROM {context.Tables[DesksTable]} WHERE tenant_id = $1 AND agent_id = ANY($2) ORDER BY agent_id FOR UPDATE");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. agents.Select(a => a.Value)] });
+        return command;
     }
 
     /// <summary>
@@ -105,22 +117,17 @@ public sealed class ConversationProjection : IInlineProjection
     /// number their updates one after the other). Each entry's conversation is its latest state: a desk
     /// entry changes whenever its conversation does.
     /// </summary>
+    /// <param name="batch">Ends with the desks' <see cref="SelectDesks"/>, the only command in it that returns rows (the reader skips the others' results).</param>
     private async Task<Dictionary<AgentId, AgentDesk>> LoadDesksAsync(
         ProjectionContext context,
+        NpgsqlBatch batch,
         string tenant,
-        List<AgentId> agents,
         (string Id, LoadedConversation State) appending,
         CancellationToken cancellationToken)
     {
         var rows = new List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)>();
-        await using (var command = new NpgsqlCommand(
-            $"SELECT agent_id, sequence, entries FROM {context.Tables[DesksTable]} WHERE tenant_id = $1 AND agent_id = ANY($2) ORDER BY agent_id FOR UPDATE",
-            context.Connection,
-            context.Transaction))
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. agents.Select(a => a.Value)] });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add((new AgentId(reader.GetString(0)), reader.GetInt64(1),
