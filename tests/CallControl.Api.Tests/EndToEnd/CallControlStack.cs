@@ -109,6 +109,19 @@ public class CallControlStack : IAsyncLifetime
         response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Registers <paramref name="agentId"/> at <paramref name="station"/>, calls <paramref name="customerUri"/> for it,
+    /// and returns the conversation once both answered.
+    /// </summary>
+    public async Task<JsonElement> DialAsync(HttpClient client, string agentId, Sipp station, string customerUri)
+    {
+        await PutAgentAsync(client, agentId, station);
+        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = customerUri });
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        return await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+    }
+
     public static async Task<JsonElement> GetAsync(HttpClient client, string conversationId) =>
         JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}")).RootElement.Clone();
 

@@ -22,11 +22,8 @@ public sealed record ClickToDial(string Id, string AgentParticipantId, string Cu
     public static async Task<ClickToDial> ConnectAsync(
         CallControlStack stack, HttpClient client, string agentId, TalkingPhone station, TalkingPhone customer)
     {
-        await stack.PutAgentAsync(client, agentId, station.Sipp);
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = customer.Uri("customer") });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var connected = await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+        var connected = await stack.DialAsync(client, agentId, station.Sipp, customer.Uri("customer"));
+        var id = connected.GetProperty("id").GetString()!;
         await station.TalkAsync();
         await customer.TalkAsync();
         var call = new ClickToDial(

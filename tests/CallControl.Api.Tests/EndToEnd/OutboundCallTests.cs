@@ -104,11 +104,8 @@ public sealed class OutboundCallTests : IClassFixture<CallControlStack>
         using var client = _stack.Client();
         await using var station = await _stack.PhoneAsync();
         await using var customer = await _stack.PhoneAsync("phone-refuses-hold.xml");
-        await _stack.PutAgentAsync(client, "out-a2", station);
-
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId = "out-a2", to = Uri(customer, "customer") });
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var connected = await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+        var connected = await _stack.DialAsync(client, "out-a2", station, Uri(customer, "customer"));
+        var id = connected.GetProperty("id").GetString()!;
         var customerId = Participant(connected, p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!;
         await Task.Delay(300);
 

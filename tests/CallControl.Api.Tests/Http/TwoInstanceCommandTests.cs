@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CallControl.Domain.Media;
 using CallControl.Testing;
+using static CallControl.Api.Tests.EndToEnd.CallControlStack;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,6 @@ namespace CallControl.Api.Tests.Http;
 /// </summary>
 public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly PostgresDatabase _database;
 
     public TwoInstanceCommandTests(PostgresDatabase database) => _database = database;
@@ -35,15 +35,15 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         var id = body.RootElement.GetProperty("id").GetString()!;
         var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
         await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
-        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2))
+        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
             .GetProperty("participants")[1].GetProperty("id").GetString()!;
         await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected");
+        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
 
         // The second instance holds the customer; the first still remembers it unheld.
         (await two.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await otherBus.Publish(new LegHeld("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        var held = await WaitForAsync(two, id, c => Customer(c, customerLeg).GetProperty("held").GetBoolean());
+        var held = await WaitForAsync(two, id, c => Customer(c, customerLeg).GetProperty("held").GetBoolean(), "the conversation to move on");
 
         // Resuming through the first instance is accepted (its memory would call the customer not held)...
         var resume = await one.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/resume", new { });
@@ -54,7 +54,7 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         // ...and once the resume is confirmed, holding through the second, whose memory still has the customer
         // held, is accepted too.
         await bus.Publish(new LegResumed("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        await WaitForAsync(one, id, c => !Customer(c, customerLeg).GetProperty("held").GetBoolean());
+        await WaitForAsync(one, id, c => !Customer(c, customerLeg).GetProperty("held").GetBoolean(), "the conversation to move on");
         var hold = await two.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { });
         hold.StatusCode.ShouldBe(HttpStatusCode.Accepted, await hold.Content.ReadAsStringAsync());
 
@@ -66,20 +66,4 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
 
     private static JsonElement Customer(JsonElement conversation, string leg) =>
         conversation.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("id").GetString() == leg);
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string conversationId, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var document = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}"));
-            if (condition(document.RootElement))
-            {
-                return document.RootElement.Clone();
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"waiting on conversation {conversationId}: {document.RootElement}");
-            await Task.Delay(50);
-        }
-    }
 }

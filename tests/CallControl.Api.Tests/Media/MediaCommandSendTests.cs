@@ -4,6 +4,7 @@ using System.Text.Json;
 using CallControl.Api.EventStore;
 using CallControl.Domain.Media;
 using CallControl.Testing;
+using static CallControl.Api.Tests.EndToEnd.CallControlStack;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -113,17 +114,17 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         await Bus.Publish(new LegAnswered("t1", conversationId, agentLeg, _worker, DateTimeOffset.UtcNow));
         var customerLeg = await CustomerLegAsync(client, conversationId);
         await Bus.Publish(new LegAnswered("t1", conversationId, customerLeg, _worker, DateTimeOffset.UtcNow));
-        await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "connected");
+        await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
         return conversationId;
     }
 
     private static async Task<string> CustomerLegAsync(HttpClient client, string conversationId) =>
-        (await WaitForAsync(client, conversationId, c => c.GetProperty("participants").GetArrayLength() == 2))
+        (await WaitForAsync(client, conversationId, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
             .GetProperty("participants")[1].GetProperty("id").GetString()!;
 
     private static Task WaitForHeldAsync(HttpClient client, string conversationId, string leg, bool held) =>
         WaitForAsync(client, conversationId, c => c.GetProperty("participants").EnumerateArray()
-            .Any(p => p.GetProperty("id").GetString() == leg && p.GetProperty("held").GetBoolean() == held));
+            .Any(p => p.GetProperty("id").GetString() == leg && p.GetProperty("held").GetBoolean() == held), held ? "the hold" : "the resume");
 
     private async Task WaitForDispatchPastAsync(string conversationId)
     {
@@ -142,22 +143,6 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         while (runner.Checkpoint.CompareTo(last) < 0)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "media dispatch reads past the conversation's last event");
-            await Task.Delay(50);
-        }
-    }
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string conversationId, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            using var document = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{conversationId}"));
-            if (condition(document.RootElement))
-            {
-                return document.RootElement.Clone();
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, $"waiting on conversation {conversationId}: {document.RootElement}");
             await Task.Delay(50);
         }
     }

@@ -136,11 +136,8 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
     /// <summary>Places a click-to-dial call and waits until it is connected; returns its id and the customer's.</summary>
     private async Task<(string Id, string CustomerId)> ConnectAsync(HttpClient client, string agentId, Sipp station, Sipp customer)
     {
-        await _stack.PutAgentAsync(client, agentId, station);
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = Uri(customer, "customer") });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        var connected = await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+        var connected = await _stack.DialAsync(client, agentId, station, Uri(customer, "customer"));
+        var id = connected.GetProperty("id").GetString()!;
         return (id, Participant(connected, p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!);
     }
 

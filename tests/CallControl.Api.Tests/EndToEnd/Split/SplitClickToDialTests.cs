@@ -28,13 +28,8 @@ public sealed class SplitClickToDialTests : IClassFixture<SplitDeploymentStack>,
         using var client = _stack.Client();
         await using var station = await _stack.PhoneAsync();
         await using var customer = await _stack.PhoneAsync();
-        await _stack.PutAgentAsync(client, "split-a1", station);
-
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId = "split-a1", to = Uri(customer, "customer") });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-
-        var connected = await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+        var connected = await _stack.DialAsync(client, "split-a1", station, Uri(customer, "customer"));
+        var id = connected.GetProperty("id").GetString()!;
         var customerId = Participant(connected, p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!;
         // SIPp runs the step after the ACK on a later pass of its scheduler; a re-INVITE before that aborts its call.
         await Task.Delay(300);

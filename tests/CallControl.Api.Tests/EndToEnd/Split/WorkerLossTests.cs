@@ -32,11 +32,7 @@ public sealed class WorkerLossTests : IClassFixture<SplitDeploymentStack>, IDisp
         using var client = _stack.Client();
         await using var station = await _stack.PhoneAsync();
         await using var customer = await _stack.PhoneAsync();
-        await _stack.PutAgentAsync(client, "loss-a1", station);
-        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId = "loss-a1", to = Uri(customer, "customer") });
-        created.StatusCode.ShouldBe(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
-        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-        await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "station and customer to answer");
+        var id = (await _stack.DialAsync(client, "loss-a1", station, Uri(customer, "customer"))).GetProperty("id").GetString()!;
         var (readyStatus, readyReport) = await _stack.ReadinessAsync();
         readyStatus.ShouldBe(HttpStatusCode.OK, readyReport);
         readyReport.ShouldContain(_stack.WorkerId);
