@@ -36,6 +36,9 @@ public sealed class MediaDispatch : IEventSubscription
 
     public string Name => "media-dispatch";
 
+    /// <summary>Most appends' commands have left already (right after the append), so the log can be read at a slower pace.</summary>
+    public TimeSpan Pace => TimeSpan.FromMilliseconds(25);
+
     public async Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken)
     {
         foreach (var append in Appends.Of(batch.Events.Where(e => ConversationEventTypes.Contains(e.Type)).ToList()))

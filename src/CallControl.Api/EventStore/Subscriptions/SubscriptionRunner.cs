@@ -12,6 +12,12 @@ public interface IEventSubscription
     string Name { get; }
 
     /// <summary>
+    /// How long the runner lets appends gather before it reads them, after a wake-up or a batch that caught up
+    /// with the log, so that a busy log is read in fewer, larger batches; zero (the default) reads at once.
+    /// </summary>
+    TimeSpan Pace => TimeSpan.Zero;
+
+    /// <summary>
     /// Handles a batch in commit order inside the transaction that will move the checkpoint past it, so rows
     /// written through <see cref="SubscriptionBatch.Transaction"/> commit exactly when the checkpoint does.
     /// Throwing rolls both back and the batch comes again (at-least-once).
@@ -281,6 +287,12 @@ public sealed class SubscriptionRunner : BackgroundService
             {
                 retryDelay = _options.FirstRetryDelay;
                 blockedDelay = _options.FirstRetryDelay;
+                if (handled < _options.BatchSize && _subscription.Pace > TimeSpan.Zero)
+                {
+                    // Caught up for now: let the next appends gather.
+                    await Task.Delay(_subscription.Pace, cancellationToken);
+                }
+
                 continue;
             }
 
@@ -298,6 +310,11 @@ public sealed class SubscriptionRunner : BackgroundService
 
             var woken = await Task.WhenAny(nextAppend, Task.Delay(retryDelay, cancellationToken)) == nextAppend;
             cancellationToken.ThrowIfCancellationRequested();
+            if (woken && _subscription.Pace > TimeSpan.Zero)
+            {
+                await Task.Delay(_subscription.Pace, cancellationToken);
+            }
+
             retryDelay = woken ? _options.FirstRetryDelay : Min(retryDelay * 2, _options.PollInterval);
         }
     }
