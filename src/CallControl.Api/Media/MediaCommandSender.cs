@@ -138,18 +138,13 @@ public sealed class MediaCommandSender : IConversationAppendObserver
             _logger.LogDebug("Sent {Count} commands for conversation {ConversationId} to worker {WorkerId}", commands.Count, conversationId, worker);
         }
 
-        Remember(tenantId, conversationId, after, events[^1].Version);
+        Remember(tenantId, conversationId, events[^1].Version);
     }
 
-    private void Remember(string tenantId, string conversationId, Conversation.Started after, long version)
+    private void Remember(string tenantId, string conversationId, long version)
     {
-        if (after is Conversation.Ended)
-        {
-            // Nothing follows an end that needs the media layer.
-            _sentUpTo.TryRemove((tenantId, conversationId), out _);
-            return;
-        }
-
+        // Kept after a conversation ends too, so the log road does not send its last commands again when it
+        // reads them; the memory starts afresh when full.
         if (_sentUpTo.Count >= MaxConversations)
         {
             _sentUpTo.Clear();

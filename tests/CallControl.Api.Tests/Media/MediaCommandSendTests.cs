@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CallControl.Api.EventStore;
+using CallControl.Domain.Conversations;
 using CallControl.Domain.Media;
 using CallControl.Testing;
 using static CallControl.Api.Tests.EndToEnd.CallControlStack;
@@ -73,6 +74,15 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
             await WaitForHeldAsync(client, conversationId, customerLeg, held: false);
         }
 
+        // Ending it sends both legs' hang-ups; the legs' ends end the conversation.
+        (await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/end", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        foreach (var leg in await LegsAsync(client, conversationId))
+        {
+            await Bus.Publish(new LegEnded("t1", conversationId, leg, _worker, DisconnectReason.Success, 200, Initiator.System, DateTimeOffset.UtcNow));
+        }
+
+        await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "ended", "the conversation to end");
+
         // Once the log road has read past the conversation's last event, nothing more may come.
         await WaitForDispatchPastAsync(conversationId);
         await Task.Delay(200);
@@ -87,6 +97,7 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         onCustomer.ShouldBe(Enumerable.Range(0, 10).Select(i => i % 2 == 0 ? nameof(HoldLeg) : nameof(ResumeLeg)));
         received.Count(r => r.Type == nameof(PlaceLeg)).ShouldBe(2, string.Join(", ", received));
         received[0].Type.ShouldBe(nameof(PlaceLeg));
+        received.Count(r => r.Type == nameof(HangUpLeg)).ShouldBe(2, string.Join(", ", received));
     }
 
     private void Capture<T>(IReceiveEndpointConfigurator endpoint, Func<T, (string CommandId, string LegId)> describe)
@@ -117,6 +128,9 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
         return conversationId;
     }
+
+    private static async Task<List<string>> LegsAsync(HttpClient client, string conversationId) =>
+        [.. (await GetAsync(client, conversationId)).GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("id").GetString()!)];
 
     private static async Task<string> CustomerLegAsync(HttpClient client, string conversationId) =>
         (await WaitForAsync(client, conversationId, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
