@@ -154,7 +154,6 @@ internal sealed class WorkerOnBus : IAsyncDisposable
 
         Directory.Delete(_directory, recursive: true);
     }
-
 }
 
 /// <summary>Collects every fact the worker publishes, as the API's consumers would receive them.</summary>

@@ -15,7 +15,7 @@ namespace CallControl.Api.Tests.EndToEnd.Split;
 /// what happened on the wire meanwhile reaches the conversation afterwards. Nothing is lost in either direction.
 /// </summary>
 [Collection(SplitDeploymentCollection.Name)]
-public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentStack>, IDisposable
+public sealed partial class BrokerRestartTests : SplitDeploymentTests
 {
     /// <summary>
     /// How long the service may take to recover once the broker is back. MassTransit reconnects a receive endpoint
@@ -24,23 +24,16 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
     /// </summary>
     private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(45);
 
-    private readonly SplitDeploymentStack _stack;
-    private readonly ITestOutputHelper _output;
-
     public BrokerRestartTests(SplitDeploymentStack stack, ITestOutputHelper output)
+        : base(stack, output)
     {
-        _stack = stack;
-        _output = output;
     }
-
-    /// <summary>The processes' and the broker's logs go with the test's result, to tell what happened when it failed.</summary>
-    public void Dispose() => _output.WriteLine(_stack.Logs());
 
     [Fact]
     public async Task AHoldRequestedWhileTheBrokerIsDownIsCarriedOutOnceItIsBack()
     {
         await ReadyAsync();
-        using var client = _stack.Client();
+        using var client = Stack.Client();
         await using var station = await PhoneAsync();
         await using var customer = await PhoneAsync();
         var (id, customerId) = await ConnectAsync(client, "restart-a1", station, customer);
@@ -54,7 +47,7 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
             var pending = Participant(await GetAsync(client, id), p => p.GetProperty("id").GetString() == customerId);
             pending.GetProperty("held").GetBoolean().ShouldBeFalse();
             pending.GetProperty("pending").EnumerateArray().ShouldContain(p => p.GetProperty("command").GetString() == "hold", pending.ToString());
-            await _stack.WaitForReadinessAsync(
+            await Stack.WaitForReadinessAsync(
                 (status, report) => status == HttpStatusCode.ServiceUnavailable && report.Contains("bus is disconnected", StringComparison.Ordinal),
                 "readiness to report the lost bus",
                 TimeSpan.FromSeconds(15));
@@ -84,14 +77,14 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
         var types = await EventTypesAsync(client, id);
         types.Where(holdAndResume.Contains).ShouldBe(holdAndResume[..4], string.Join(", ", types));
         types[^1].ShouldBe("ConversationEnded");
-        await _stack.WaitForReadinessAsync((status, _) => status == HttpStatusCode.OK, "the service to be ready again", Recovery);
+        await Stack.WaitForReadinessAsync((status, _) => status == HttpStatusCode.OK, "the service to be ready again", Recovery);
     }
 
     [Fact]
     public async Task AHangUpWhileTheBrokerIsDownReachesTheConversationOnceItIsBack()
     {
         await ReadyAsync();
-        using var client = _stack.Client();
+        using var client = Stack.Client();
         await using var station = await PhoneAsync();
         await using var customer = await PhoneAsync("customer-hangs-up-on-cue.xml");
         var (id, customerId) = await ConnectAsync(client, "restart-a2", station, customer);
@@ -128,15 +121,15 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
     }
 
     /// <summary>An earlier test's outage may still be recovering: each test starts on a ready service.</summary>
-    private Task ReadyAsync() => _stack.WaitForReadinessAsync((status, _) => status == HttpStatusCode.OK, "the service to be ready", Recovery);
+    private Task ReadyAsync() => Stack.WaitForReadinessAsync((status, _) => status == HttpStatusCode.OK, "the service to be ready", Recovery);
 
     /// <summary>A phone that stays on its call for as long as an outage and the recovery from it may take.</summary>
-    private Task<Sipp> PhoneAsync(string scenario = "phone.xml") => _stack.PhoneAsync(scenario, timeout: TimeSpan.FromSeconds(150));
+    private Task<Sipp> PhoneAsync(string scenario = "phone.xml") => Stack.PhoneAsync(scenario, timeout: TimeSpan.FromSeconds(150));
 
     /// <summary>Places a click-to-dial call and waits until it is connected; returns its id and the customer's.</summary>
     private async Task<(string Id, string CustomerId)> ConnectAsync(HttpClient client, string agentId, Sipp station, Sipp customer)
     {
-        var connected = await _stack.DialAsync(client, agentId, station, Uri(customer, "customer"));
+        var connected = await Stack.DialAsync(client, agentId, station, Uri(customer, "customer"));
         var id = connected.GetProperty("id").GetString()!;
         return (id, Participant(connected, p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!);
     }
@@ -144,14 +137,14 @@ public sealed partial class BrokerRestartTests : IClassFixture<SplitDeploymentSt
     /// <summary>Stops the broker, runs <paramref name="outage"/>, and starts the broker again whatever happened.</summary>
     private async Task WhileTheBrokerIsDownAsync(Func<Task> outage)
     {
-        await _stack.Broker.StopAsync();
+        await Stack.Broker.StopAsync();
         try
         {
             await outage();
         }
         finally
         {
-            await _stack.Broker.StartAsync();
+            await Stack.Broker.StartAsync();
         }
     }
 

@@ -8,27 +8,20 @@ namespace CallControl.Api.Tests.EndToEnd.Split;
 
 /// <summary>Click-to-dial with the media worker in a process of its own, reached over RabbitMQ.</summary>
 [Collection(SplitDeploymentCollection.Name)]
-public sealed class SplitClickToDialTests : IClassFixture<SplitDeploymentStack>, IDisposable
+public sealed class SplitClickToDialTests : SplitDeploymentTests
 {
-    private readonly SplitDeploymentStack _stack;
-    private readonly ITestOutputHelper _output;
-
     public SplitClickToDialTests(SplitDeploymentStack stack, ITestOutputHelper output)
+        : base(stack, output)
     {
-        _stack = stack;
-        _output = output;
     }
-
-    /// <summary>The processes' and the broker's logs go with the test's result, to tell what happened when it failed.</summary>
-    public void Dispose() => _output.WriteLine(_stack.Logs());
 
     [Fact]
     public async Task AClickToDialCallIsConnectedHeldResumedAndEndedByAWorkerOverTheBroker()
     {
-        using var client = _stack.Client();
-        await using var station = await _stack.PhoneAsync();
-        await using var customer = await _stack.PhoneAsync();
-        var connected = await _stack.DialAsync(client, "split-a1", station, Uri(customer, "customer"));
+        using var client = Stack.Client();
+        await using var station = await Stack.PhoneAsync();
+        await using var customer = await Stack.PhoneAsync();
+        var connected = await Stack.DialAsync(client, "split-a1", station, Uri(customer, "customer"));
         var id = connected.GetProperty("id").GetString()!;
         var customerId = Participant(connected, p => p.GetProperty("role").GetString() == "customer").GetProperty("id").GetString()!;
         // SIPp runs the step after the ACK on a later pass of its scheduler; a re-INVITE before that aborts its call.
@@ -57,7 +50,7 @@ public sealed class SplitClickToDialTests : IClassFixture<SplitDeploymentStack>,
         using var history = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/conversations/{id}/events?limit=200"));
         var events = history.RootElement.EnumerateArray().ToList();
         events.Single(e => e.GetProperty("type").GetString() == "MediaWorkerAssigned").GetProperty("data").GetProperty("workerId").GetString()
-            .ShouldBe(_stack.WorkerId);
+            .ShouldBe(Stack.WorkerId);
         var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
         types.ShouldContain("ParticipantHeld");
         types.ShouldContain("ParticipantResumed");

@@ -9,39 +9,32 @@ namespace CallControl.Api.Tests.EndToEnd.Split;
 
 /// <summary>A media worker that dies mid-call: the API notices its silence and closes the call rather than showing it live.</summary>
 [Collection(SplitDeploymentCollection.Name)]
-public sealed class WorkerLossTests : IClassFixture<SplitDeploymentStack>, IDisposable
+public sealed class WorkerLossTests : SplitDeploymentTests
 {
     /// <summary>The heartbeat timeout (10 s by default), a sweep (1 s) and room for a busy machine.</summary>
     private static readonly TimeSpan NoticedWithin = TimeSpan.FromSeconds(15);
 
-    private readonly SplitDeploymentStack _stack;
-    private readonly ITestOutputHelper _output;
-
     public WorkerLossTests(SplitDeploymentStack stack, ITestOutputHelper output)
+        : base(stack, output)
     {
-        _stack = stack;
-        _output = output;
     }
-
-    /// <summary>The processes' and the broker's logs go with the test's result, to tell what happened when it failed.</summary>
-    public void Dispose() => _output.WriteLine(_stack.Logs());
 
     [Fact]
     public async Task AKilledWorkersParticipantsAreDisconnectedGoneAndTheServiceIsNotReadyUntilANewWorkerRuns()
     {
-        using var client = _stack.Client();
-        await using var station = await _stack.PhoneAsync();
-        await using var customer = await _stack.PhoneAsync();
-        var id = (await _stack.DialAsync(client, "loss-a1", station, Uri(customer, "customer"))).GetProperty("id").GetString()!;
-        var (readyStatus, readyReport) = await _stack.ReadinessAsync();
+        using var client = Stack.Client();
+        await using var station = await Stack.PhoneAsync();
+        await using var customer = await Stack.PhoneAsync();
+        var id = (await Stack.DialAsync(client, "loss-a1", station, Uri(customer, "customer"))).GetProperty("id").GetString()!;
+        var (readyStatus, readyReport) = await Stack.ReadinessAsync();
         readyStatus.ShouldBe(HttpStatusCode.OK, readyReport);
-        readyReport.ShouldContain(_stack.WorkerId);
+        readyReport.ShouldContain(Stack.WorkerId);
 
-        await _stack.KillWorkerAsync();
+        await Stack.KillWorkerAsync();
         var sinceKill = Stopwatch.StartNew();
 
         var ended = await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "ended", "the dead worker's call to end");
-        sinceKill.Elapsed.ShouldBeLessThan(NoticedWithin, _stack.Logs());
+        sinceKill.Elapsed.ShouldBeLessThan(NoticedWithin, Stack.Logs());
         foreach (var participant in ended.GetProperty("participants").EnumerateArray())
         {
             State(participant).ShouldBe("disconnected");
@@ -50,13 +43,13 @@ public sealed class WorkerLossTests : IClassFixture<SplitDeploymentStack>, IDisp
         }
 
         // No call can be placed now, and readiness says so; a new worker makes the service ready again.
-        var (deadStatus, deadReport) = await _stack.ReadinessAsync();
+        var (deadStatus, deadReport) = await Stack.ReadinessAsync();
         deadStatus.ShouldBe(HttpStatusCode.ServiceUnavailable, deadReport);
         deadReport.ShouldContain("No media worker heartbeat");
 
-        await _stack.StartWorkerAsync();
-        await _stack.WaitForReadinessAsync(
-            (status, report) => status == HttpStatusCode.OK && report.Contains(_stack.WorkerId, StringComparison.Ordinal),
+        await Stack.StartWorkerAsync();
+        await Stack.WaitForReadinessAsync(
+            (status, report) => status == HttpStatusCode.OK && report.Contains(Stack.WorkerId, StringComparison.Ordinal),
             "the new worker's heartbeat",
             TimeSpan.FromSeconds(20));
     }
