@@ -137,39 +137,39 @@ public sealed class ConversationCommandService
                 return await FinalAsync(options, NotFound(conversationId), cancellationToken);
             }
 
-            if (options.IfMatch is { } expected && expected != loaded.Version)
+            var mismatch = options.IfMatch is { } expected && expected != loaded.Version;
+            IReadOnlyList<ConversationEvent> events = [];
+            ConversationRuleViolation? refusal = null;
+            if (!mismatch)
             {
-                if (unread)
+                try
                 {
-                    attempt--;
-                    continue;
+                    events = ConversationDecider.Decide(command, loaded.State);
                 }
-
-                return await FinalAsync(options, Problem(Problems.VersionMismatch(expected, loaded.Version)), cancellationToken);
+                catch (ConversationRuleViolation violation)
+                {
+                    refusal = violation;
+                }
             }
 
-            IReadOnlyList<ConversationEvent> events;
-            try
+            if (unread && events.Count == 0)
             {
-                events = ConversationDecider.Decide(command, loaded.State);
-            }
-            catch (ConversationRuleViolation) when (unread)
-            {
+                // Nothing to append on the remembered state (a mismatch, a refusal or a no-op): read, and decide again.
                 attempt--;
                 continue;
             }
-            catch (ConversationRuleViolation violation)
+
+            if (mismatch)
+            {
+                return await FinalAsync(options, Problem(Problems.VersionMismatch(options.IfMatch!.Value, loaded.Version)), cancellationToken);
+            }
+
+            if (refusal is not null)
             {
                 return await FinalAsync(
                     options,
-                    Problem(violation.Code == RuleViolationCode.NotFound ? Problems.NotFound(violation.Detail) : Problems.InvalidState(violation.Detail)),
+                    Problem(refusal.Code == RuleViolationCode.NotFound ? Problems.NotFound(refusal.Detail) : Problems.InvalidState(refusal.Detail)),
                     cancellationToken);
-            }
-
-            if (events.Count == 0 && unread)
-            {
-                attempt--;
-                continue;
             }
 
             if (events.Count == 0)
