@@ -30,18 +30,17 @@ public sealed class ConversationProjection : IInlineProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
-        // Each append is one desk update.
-        foreach (var append in Appends.Of(events))
+        // Each append is one desk update. Only the last one's desk writes may wait for the commit: a later
+        // append in the same call reads the desks again.
+        var groups = Appends.Of(events).Select(append => append.Where(e => ConversationEventTypes.Contains(e.Type)).ToList()).Where(g => g.Count > 0).ToList();
+        for (var i = 0; i < groups.Count; i++)
         {
-            var group = append.Where(e => ConversationEventTypes.Contains(e.Type)).ToList();
-            if (group.Count > 0)
-            {
-                await ApplyAppendAsync(context, group, cancellationToken);
-            }
+            await ApplyAppendAsync(context, groups[i], i == groups.Count - 1 ? context.AtCommit : null, cancellationToken);
         }
     }
 
-    private async Task ApplyAppendAsync(ProjectionContext context, List<StoredEvent> append, CancellationToken cancellationToken)
+    /// <param name="atCommit">Where to leave the desk writes to go with the commit; null to write them at once.</param>
+    private async Task ApplyAppendAsync(ProjectionContext context, List<StoredEvent> append, ICollection<NpgsqlBatchCommand>? atCommit, CancellationToken cancellationToken)
     {
         var tenant = append[0].TenantId;
         var conversationId = append[0].StreamId;
@@ -67,9 +66,26 @@ public sealed class ConversationProjection : IInlineProjection
         batch.BatchCommands.Add(SelectDesks(context, tenant, agents));
         var desks = await LoadDesksAsync(context, batch, tenant, (conversationId, before), cancellationToken);
         var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, after, version, domainEvents[^1].At);
-        foreach (var update in updates)
+        var writes = updates.SelectMany(update => WriteDesk(context, tenant, nextDesks[update.AgentId], update, conversationId, version)).ToList();
+        if (atCommit is not null)
         {
-            await WriteDeskAsync(context, tenant, nextDesks[update.AgentId], update, conversationId, version, cancellationToken);
+            foreach (var write in writes)
+            {
+                atCommit.Add(write);
+            }
+
+            return;
+        }
+
+        if (writes.Count > 0)
+        {
+            await using var deskWrites = new NpgsqlBatch(context.Connection, context.Transaction);
+            foreach (var write in writes)
+            {
+                deskWrites.BatchCommands.Add(write);
+            }
+
+            await deskWrites.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -158,20 +174,19 @@ public sealed class ConversationProjection : IInlineProjection
         return desks;
     }
 
-    private static async Task WriteDeskAsync(
+    /// <summary>The desk's new row and its numbered update.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> WriteDesk(
         ProjectionContext context,
         string tenant,
         AgentDesk desk,
         ConversationUpdate update,
         string conversationId,
-        long conversationVersion,
-        CancellationToken cancellationToken)
+        long conversationVersion)
     {
         var items = desk.Ordered().Select(DeskItemView.From).ToList();
         var snapshot = new DeskSnapshotView(desk.AgentId.Value, desk.Sequence, desk.ActiveConversationId?.Value, items);
         var entries = desk.Ordered().Select(e => new DeskEntryRow(e.ConversationId.Value, e.Version, e.LastChangedAt, e.ConnectedAt)).ToArray();
 
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
         var upsert = new NpgsqlBatchCommand($"""
             INSERT INTO {context.Tables[DesksTable]} (tenant_id, agent_id, sequence, active_conversation_id, entries, snapshot)
             VALUES ($1, $2, $3, $4, $5, $6)
@@ -185,7 +200,7 @@ public sealed class ConversationProjection : IInlineProjection
         upsert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = desk.ActiveConversationId?.Value, NpgsqlDbType = NpgsqlDbType.Text });
         upsert.Parameters.Add(JsonParameter(entries, NpgsqlDbType.Jsonb));
         upsert.Parameters.Add(JsonParameter(snapshot, NpgsqlDbType.Json));
-        batch.BatchCommands.Add(upsert);
+        yield return upsert;
 
         var insert = new NpgsqlBatchCommand($"""
             INSERT INTO {context.Tables[UpdatesTable]} (tenant_id, agent_id, sequence, conversation_id, conversation_version, occurred_at, payload)
@@ -198,8 +213,7 @@ public sealed class ConversationProjection : IInlineProjection
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = conversationVersion });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = update.OccurredAt });
         insert.Parameters.Add(JsonParameter(ConversationUpdateView.From(update), NpgsqlDbType.Json));
-        batch.BatchCommands.Add(insert);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        yield return insert;
     }
 
     /// <summary>Rendered views are stored as <c>json</c> (kept as written, key order included); rows read back as data as <c>jsonb</c>.</summary>

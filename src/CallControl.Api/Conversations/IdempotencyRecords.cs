@@ -63,7 +63,7 @@ public sealed class IdempotencyRecords
     /// <summary>Binds the key to <paramref name="response"/> inside the caller's transaction.</summary>
     /// <exception cref="IdempotencyKeyTakenException">A concurrent request bound the key first.</exception>
     public async Task InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, IdempotencyRequest request, CommandResponse response, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenantId, IdempotencyRequest request, CommandResponse response, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO idempotency_records (tenant_id, key, request_hash, status, body, location)

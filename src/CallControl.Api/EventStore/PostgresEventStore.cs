@@ -4,10 +4,13 @@ using NpgsqlTypes;
 
 namespace CallControl.Api.EventStore;
 
-/// <summary>What an inline projection or a caller's callback gets inside the append transaction.</summary>
+/// <summary>
+/// What a caller's callback gets inside the append transaction. The transaction is opened in SQL, so
+/// <see cref="Transaction"/> is null: commands on <see cref="Connection"/> run in it.
+/// </summary>
 public sealed record AppendContext(
     NpgsqlConnection Connection,
-    NpgsqlTransaction Transaction,
+    NpgsqlTransaction? Transaction,
     string TenantId,
     string StreamId,
     string StreamType,
@@ -125,13 +128,18 @@ public sealed class PostgresEventStore
     {
         var stored = new List<StoredEvent>(events.Count);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The transaction is opened and committed in SQL rather than through the driver's transaction object,
+        // so that BEGIN goes with the events' insert and COMMIT with the projections' last writes: an append is
+        // as few round trips as the projections need reads.
+        var open = true;
         try
         {
             var rows = new List<(long Seq, long Version, ulong TxId, DateTimeOffset CreatedAt)>(events.Count);
-            await using (var command = CreateAppendCommand(connection, transaction, tenantId, streamId, streamType, expected, events))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            await using (var batch = new NpgsqlBatch(connection))
             {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                batch.BatchCommands.Add(CreateAppendCommand(tenantId, streamId, streamType, expected, events));
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<ulong>(2), reader.GetFieldValue<DateTimeOffset>(3)));
@@ -140,7 +148,8 @@ public sealed class PostgresEventStore
 
             if (rows.Count == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await EndAsync(connection, "ROLLBACK", [], cancellationToken);
+                open = false;
                 return await ExplainRejectedAppendAsync(tenantId, streamId, expected, events, cancellationToken);
             }
 
@@ -152,29 +161,64 @@ public sealed class PostgresEventStore
                 stored.Add(new StoredEvent(seq, txId, tenantId, streamId, version, source.Id, source.Type, source.Data, source.Metadata, createdAt));
             }
 
+            var atCommit = new List<NpgsqlBatchCommand>();
             foreach (var projection in _projections)
             {
-                await projection.ApplyAsync(new ProjectionContext(connection, transaction, ProjectionTables.Live), stored, cancellationToken);
+                await projection.ApplyAsync(new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = atCommit }, stored, cancellationToken);
             }
 
             if (inTransaction is not null)
             {
-                await inTransaction(new AppendContext(connection, transaction, tenantId, streamId, streamType, stored), cancellationToken);
+                await inTransaction(new AppendContext(connection, null, tenantId, streamId, streamType, stored), cancellationToken);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            // Should a write fail here, the server skips the COMMIT after it and the transaction stays open, failed.
+            await EndAsync(connection, "COMMIT", atCommit, cancellationToken);
+            open = false;
             return new AppendResult(stored[^1].Version, stored, AlreadyAppended: false);
         }
         catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
         {
-            await transaction.RollbackAsync(CancellationToken.None);
+            await EndAsync(connection, "ROLLBACK", [], CancellationToken.None);
+            open = false;
             return await ExplainRejectedAppendAsync(tenantId, streamId, expected, events, cancellationToken);
+        }
+        finally
+        {
+            if (open && connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await RollbackQuietlyAsync(connection);
+            }
         }
     }
 
-    private static NpgsqlCommand CreateAppendCommand(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+    /// <summary>Sends <paramref name="writes"/> and then <paramref name="end"/> (COMMIT or ROLLBACK) in one round trip.</summary>
+    private static async Task EndAsync(NpgsqlConnection connection, string end, IReadOnlyList<NpgsqlBatchCommand> writes, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var write in writes)
+        {
+            batch.BatchCommands.Add(write);
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(end));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Ends a transaction that failed part way; a connection that broke meanwhile is dropped by the pool.</summary>
+    private static async Task RollbackQuietlyAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await EndAsync(connection, "ROLLBACK", [], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The pool resets (or discards) the connection as it takes it back.
+        }
+    }
+
+    private static NpgsqlBatchCommand CreateAppendCommand(
         string tenantId,
         string streamId,
         string streamType,
@@ -183,7 +227,7 @@ public sealed class PostgresEventStore
     {
         var single = events.Count == 1;
         var stream = expected.IsAny ? AnyStream : expected.IsNoStream ? NewStream : ExactStream;
-        var command = new NpgsqlCommand(stream + (single ? InsertOne : InsertMany), connection, transaction);
+        var command = new NpgsqlBatchCommand(stream + (single ? InsertOne : InsertMany));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });

@@ -18,8 +18,18 @@ public interface IInlineProjection
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
 }
 
-/// <summary>Where a projection writes: the live tables, or the rebuild's copies.</summary>
-public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction Transaction, ProjectionTables Tables);
+/// <summary>
+/// Where a projection writes: the live tables, or the rebuild's copies. Commands on <see cref="Connection"/> run in
+/// the transaction; <see cref="Transaction"/> is null when the transaction was opened in SQL (an append's).
+/// </summary>
+public sealed record ProjectionContext(NpgsqlConnection Connection, NpgsqlTransaction? Transaction, ProjectionTables Tables)
+{
+    /// <summary>
+    /// When set, writes that nothing later in the transaction reads may be left here: they go to the server
+    /// together with the commit, in one round trip. Null: write at once.
+    /// </summary>
+    public ICollection<NpgsqlBatchCommand>? AtCommit { get; init; }
+}
 
 /// <summary>Maps a projection's table names to the ones to write in this run.</summary>
 public sealed class ProjectionTables
