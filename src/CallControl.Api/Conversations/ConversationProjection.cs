@@ -32,18 +32,41 @@ public sealed class ConversationProjection : IInlineProjection
     {
         // Each append is one desk update. Only the last one's desk writes may wait for the commit: a later
         // append in the same call reads the desks again.
-        var groups = Appends.Of(events).Select(append => append.Where(e => ConversationEventTypes.Contains(e.Type)).ToList()).Where(g => g.Count > 0).ToList();
+        var groups = Appends.Of(events).Select(OwnEvents).Where(g => g.Count > 0).ToList();
         for (var i = 0; i < groups.Count; i++)
         {
-            await ApplyAppendAsync(context, groups[i], i == groups.Count - 1 ? context.AtCommit : null, cancellationToken);
+            var plan = await PlanAppendAsync(context, groups[i], i == groups.Count - 1 ? context.AtCommit : null, cancellationToken);
+            await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
+            {
+                foreach (var command in plan.Commands)
+                {
+                    batch.BatchCommands.Add(command);
+                }
+
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                await plan.ReadDeskRowsAsync(reader, cancellationToken);
+            }
+
+            await plan.FinishAsync(cancellationToken);
         }
     }
 
+    /// <summary>A live append is planned ahead: its conversation row and its desks' lock go with the events' insert.</summary>
+    public async ValueTask<IPlannedProjection?> PlanAsync(ProjectionContext context, IReadOnlyList<StoredEvent> planned, CancellationToken cancellationToken)
+    {
+        var own = OwnEvents(planned);
+        return own.Count == 0 ? null : await PlanAppendAsync(context, own, context.AtCommit, cancellationToken);
+    }
+
+    private static List<StoredEvent> OwnEvents(IReadOnlyList<StoredEvent> append) => [.. append.Where(e => ConversationEventTypes.Contains(e.Type))];
+
     /// <param name="atCommit">Where to leave the desk writes to go with the commit; null to write them at once.</param>
-    private async Task ApplyAppendAsync(ProjectionContext context, List<StoredEvent> append, ICollection<NpgsqlBatchCommand>? atCommit, CancellationToken cancellationToken)
+    private async Task<AppendPlan> PlanAppendAsync(
+        ProjectionContext context, List<StoredEvent> append, ICollection<NpgsqlBatchCommand>? atCommit, CancellationToken cancellationToken)
     {
         var tenant = append[0].TenantId;
         var conversationId = append[0].StreamId;
+        // The state before the append is history at a version the append expects: it reads the same in or out of the transaction.
         var before = await _states.LoadAsync(context.Connection, context.Transaction, tenant, conversationId, append[0].Version - 1, cancellationToken);
         var domainEvents = append.Select(ConversationEventSerializer.Deserialize).ToList();
         if (ConversationDecider.Fold(before.State, domainEvents) is not Conversation.Started after)
@@ -51,41 +74,108 @@ public sealed class ConversationProjection : IInlineProjection
             throw new InvalidDataException($"Conversation {conversationId} has events but did not start.");
         }
 
-        var version = append[^1].Version;
-        var agents = after.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault()).Distinct().ToList();
+        return new AppendPlan(this, context, atCommit, tenant, (conversationId, before), after, append[^1].Version, domainEvents[^1].At);
+    }
 
-        // The conversation's row and the lock on its agents' desks go to the database in one round trip.
-        await using var batch = new NpgsqlBatch(context.Connection, context.Transaction);
-        batch.BatchCommands.Add(WriteConversation(context, tenant, after, version));
-        if (agents.Count == 0)
+    /// <summary>
+    /// One append's projection: the conversation's row and the lock on its agents' desks in one round trip, then
+    /// the desks' updates.
+    /// </summary>
+    private sealed class AppendPlan : IPlannedProjection
+    {
+        private readonly ConversationProjection _owner;
+        private readonly ProjectionContext _context;
+        private readonly ICollection<NpgsqlBatchCommand>? _atCommit;
+        private readonly string _tenant;
+        private readonly (string Id, LoadedConversation State) _before;
+        private readonly Conversation.Started _after;
+        private readonly long _version;
+        private readonly DateTimeOffset _at;
+        private readonly List<AgentId> _agents;
+        private List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)> _deskRows = [];
+
+        public AppendPlan(
+            ConversationProjection owner,
+            ProjectionContext context,
+            ICollection<NpgsqlBatchCommand>? atCommit,
+            string tenant,
+            (string Id, LoadedConversation State) before,
+            Conversation.Started after,
+            long version,
+            DateTimeOffset at)
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            return;
+            _owner = owner;
+            _context = context;
+            _atCommit = atCommit;
+            _tenant = tenant;
+            _before = before;
+            _after = after;
+            _version = version;
+            _at = at;
+            _agents = [.. after.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault()).Distinct()];
+            Commands = _agents.Count == 0
+                ? [WriteConversation(context, tenant, after, version)]
+                : [WriteConversation(context, tenant, after, version), SelectDesks(context, tenant, _agents)];
         }
 
-        batch.BatchCommands.Add(SelectDesks(context, tenant, agents));
-        var desks = await LoadDesksAsync(context, batch, tenant, (conversationId, before), cancellationToken);
-        var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, after, version, domainEvents[^1].At);
-        var writes = updates.SelectMany(update => WriteDesk(context, tenant, nextDesks[update.AgentId], update, conversationId, version)).ToList();
-        if (atCommit is not null)
-        {
-            foreach (var write in writes)
-            {
-                atCommit.Add(write);
-            }
+        public IReadOnlyList<NpgsqlBatchCommand> Commands { get; }
 
-            return;
+        public async Task ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+        {
+            if (_agents.Count > 0 && await reader.NextResultAsync(cancellationToken))
+            {
+                await ReadDeskRowsAsync(reader, cancellationToken);
+            }
         }
 
-        if (writes.Count > 0)
+        /// <summary>Reads the desks' rows, the only result of <see cref="Commands"/>, from the result the reader is on.</summary>
+        public async Task ReadDeskRowsAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
         {
-            await using var deskWrites = new NpgsqlBatch(context.Connection, context.Transaction);
-            foreach (var write in writes)
+            if (_agents.Count == 0)
             {
-                deskWrites.BatchCommands.Add(write);
+                return;
             }
 
-            await deskWrites.ExecuteNonQueryAsync(cancellationToken);
+            var rows = new List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((new AgentId(reader.GetString(0)), reader.GetInt64(1),
+                    JsonSerializer.Deserialize<DeskEntryRow[]>(reader.GetString(2), ConversationEventSerializer.Options) ?? []));
+            }
+
+            _deskRows = rows;
+        }
+
+        public async Task FinishAsync(CancellationToken cancellationToken)
+        {
+            if (_agents.Count == 0)
+            {
+                return;
+            }
+
+            var desks = await _owner.LoadDesksAsync(_context, _deskRows, _tenant, _before, cancellationToken);
+            var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, _after, _version, _at);
+            var writes = updates.SelectMany(update => WriteDesk(_context, _tenant, nextDesks[update.AgentId], update, _before.Id, _version)).ToList();
+            if (_atCommit is not null)
+            {
+                foreach (var write in writes)
+                {
+                    _atCommit.Add(write);
+                }
+
+                return;
+            }
+
+            if (writes.Count > 0)
+            {
+                await using var deskWrites = new NpgsqlBatch(_context.Connection, _context.Transaction);
+                foreach (var write in writes)
+                {
+                    deskWrites.BatchCommands.Add(write);
+                }
+
+                await deskWrites.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
     }
 
@@ -133,24 +223,13 @@ public sealed class ConversationProjection : IInlineProjection
     /// number their updates one after the other). Each entry's conversation is its latest state: a desk
     /// entry changes whenever its conversation does.
     /// </summary>
-    /// <param name="batch">Ends with the desks' <see cref="SelectDesks"/>, the only command in it that returns rows (the reader skips the others' results).</param>
     private async Task<Dictionary<AgentId, AgentDesk>> LoadDesksAsync(
         ProjectionContext context,
-        NpgsqlBatch batch,
+        List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)> rows,
         string tenant,
         (string Id, LoadedConversation State) appending,
         CancellationToken cancellationToken)
     {
-        var rows = new List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add((new AgentId(reader.GetString(0)), reader.GetInt64(1),
-                    JsonSerializer.Deserialize<DeskEntryRow[]>(reader.GetString(2), ConversationEventSerializer.Options) ?? []));
-            }
-        }
-
         var desks = new Dictionary<AgentId, AgentDesk>();
         foreach (var (agent, sequence, entries) in rows)
         {

@@ -134,15 +134,38 @@ public sealed class PostgresEventStore
         var open = true;
         try
         {
+            var context = new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = new List<NpgsqlBatchCommand>() };
+            var plans = new IPlannedProjection?[_projections.Count];
+            if (Planned(tenantId, streamId, expected, events) is { } planned)
+            {
+                for (var i = 0; i < _projections.Count; i++)
+                {
+                    plans[i] = await _projections[i].PlanAsync(context, planned, cancellationToken);
+                }
+            }
+
             var rows = new List<(long Seq, long Version, ulong TxId, DateTimeOffset CreatedAt)>(events.Count);
             await using (var batch = new NpgsqlBatch(connection))
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
                 batch.BatchCommands.Add(CreateAppendCommand(tenantId, streamId, streamType, expected, events));
+                foreach (var command in plans.SelectMany(plan => plan?.Commands ?? []))
+                {
+                    batch.BatchCommands.Add(command);
+                }
+
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<ulong>(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                }
+
+                if (rows.Count > 0)
+                {
+                    foreach (var plan in plans)
+                    {
+                        await (plan?.ReadAsync(reader, cancellationToken) ?? Task.CompletedTask);
+                    }
                 }
             }
 
@@ -161,10 +184,9 @@ public sealed class PostgresEventStore
                 stored.Add(new StoredEvent(seq, txId, tenantId, streamId, version, source.Id, source.Type, source.Data, source.Metadata, createdAt));
             }
 
-            var atCommit = new List<NpgsqlBatchCommand>();
-            foreach (var projection in _projections)
+            for (var i = 0; i < _projections.Count; i++)
             {
-                await projection.ApplyAsync(new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = atCommit }, stored, cancellationToken);
+                await (plans[i] is { } plan ? plan.FinishAsync(cancellationToken) : _projections[i].ApplyAsync(context, stored, cancellationToken));
             }
 
             if (inTransaction is not null)
@@ -173,7 +195,7 @@ public sealed class PostgresEventStore
             }
 
             // Should a write fail here, the server skips the COMMIT after it and the transaction stays open, failed.
-            await EndAsync(connection, "COMMIT", atCommit, cancellationToken);
+            await EndAsync(connection, "COMMIT", [.. context.AtCommit], cancellationToken);
             open = false;
             return new AppendResult(stored[^1].Version, stored, AlreadyAppended: false);
         }
@@ -190,6 +212,21 @@ public sealed class PostgresEventStore
                 await RollbackQuietlyAsync(connection);
             }
         }
+    }
+
+    /// <summary>
+    /// The events as the append will store them, when their versions are known before the insert (an exact
+    /// version or a new stream); null for an append to whatever version the stream is at.
+    /// </summary>
+    private static List<StoredEvent>? Planned(string tenantId, string streamId, ExpectedVersion expected, IReadOnlyList<EventToAppend> events)
+    {
+        if (expected.IsAny)
+        {
+            return null;
+        }
+
+        // A new stream's expected version is 0.
+        return [.. events.Select((e, i) => new StoredEvent(0, 0, tenantId, streamId, expected.Value + i + 1, e.Id, e.Type, e.Data, e.Metadata, default))];
     }
 
     /// <summary>Sends <paramref name="writes"/> and then <paramref name="end"/> (COMMIT or ROLLBACK) in one round trip.</summary>

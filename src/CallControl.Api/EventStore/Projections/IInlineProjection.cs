@@ -16,6 +16,29 @@ public interface IInlineProjection
 
     /// <summary>Applies newly appended events (one stream's, in version order; or, during a rebuild, the log in order).</summary>
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Optionally plans one append ahead of its insert, so that the projection's first writes and reads go to
+    /// the server in the insert's round trip. <paramref name="planned"/> are the events as they will be stored:
+    /// stream, version, id, type and data are theirs; log position and creation time are not known yet. The
+    /// plan's commands run after the insert, in its transaction, and are rolled back with it if the insert is
+    /// refused. Null (the default): <see cref="ApplyAsync"/> runs after the insert instead.
+    /// </summary>
+    ValueTask<IPlannedProjection?> PlanAsync(ProjectionContext context, IReadOnlyList<StoredEvent> planned, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IPlannedProjection?>(null);
+}
+
+/// <summary>A projection's part of one append, planned before the insert (see <see cref="IInlineProjection.PlanAsync"/>).</summary>
+public interface IPlannedProjection
+{
+    /// <summary>Sent right after the events' insert, in the same round trip.</summary>
+    IReadOnlyList<NpgsqlBatchCommand> Commands { get; }
+
+    /// <summary>Reads the results of <see cref="Commands"/> that return rows; the reader is still on the insert's rows.</summary>
+    Task ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken);
+
+    /// <summary>Finishes the projection once the insert was accepted and the reader closed (it may query, and leave writes for the commit).</summary>
+    Task FinishAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>
