@@ -131,7 +131,7 @@ public sealed class PostgresEventStore
         // The transaction is opened and committed in SQL rather than through the driver's transaction object,
         // so that BEGIN goes with the events' insert and COMMIT with the projections' last writes: an append is
         // as few round trips as the projections need reads.
-        var open = true;
+        var open = false;
         try
         {
             var context = new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = new List<NpgsqlBatchCommand>() };
@@ -154,6 +154,7 @@ public sealed class PostgresEventStore
                     batch.BatchCommands.Add(command);
                 }
 
+                open = true;
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
