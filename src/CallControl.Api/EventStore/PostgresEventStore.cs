@@ -134,7 +134,8 @@ public sealed class PostgresEventStore
         var open = false;
         try
         {
-            var context = new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = new List<NpgsqlBatchCommand>() };
+            var atCommit = new List<NpgsqlBatchCommand>();
+            var context = new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = atCommit };
             var plans = new IPlannedProjection?[_projections.Count];
             if (Planned(tenantId, streamId, expected, events) is { } planned)
             {
@@ -196,7 +197,7 @@ public sealed class PostgresEventStore
             }
 
             // Should a write fail here, the server skips the COMMIT after it and the transaction stays open, failed.
-            await EndAsync(connection, "COMMIT", [.. context.AtCommit], cancellationToken);
+            await EndAsync(connection, "COMMIT", atCommit, cancellationToken);
             open = false;
             return new AppendResult(stored[^1].Version, stored, AlreadyAppended: false);
         }
