@@ -60,6 +60,7 @@ public sealed class BenchHost : IAsyncDisposable
         if (Statements)
         {
             options.Settings["shared_preload_libraries"] = "pg_stat_statements";
+            options.Settings["pg_stat_statements.track_planning"] = "on";
         }
 
         var cluster = await LocalPostgresCluster.StartAsync(options, NullLogger.Instance);
@@ -150,14 +151,29 @@ public sealed class BenchHost : IAsyncDisposable
         }
 
         await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
-            SELECT round(total_exec_time)::numeric, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 140)
-            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15
+            SELECT round(total_exec_time + total_plan_time)::numeric, calls, plans, rows, (wal_bytes / greatest(calls, 1))::bigint,
+                   round(shared_blks_dirtied::numeric / greatest(calls, 1), 2), left(regexp_replace(query, '\s+', ' ', 'g'), 140)
+            FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15
             """);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            Console.WriteLine(FormattableString.Invariant($"statement: {reader.GetDecimal(0)} ms, {reader.GetInt64(1)} calls, {reader.GetInt64(2)} rows: {reader.GetString(3)}"));
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine(FormattableString.Invariant(
+                    $"statement: {reader.GetDecimal(0)} ms, {reader.GetInt64(1)} calls, {reader.GetInt64(2)} plans, {reader.GetInt64(3)} rows, {reader.GetInt64(4)} WAL bytes and {reader.GetDecimal(5)} blocks dirtied per call: {reader.GetString(6)}"));
+            }
         }
+
+        await using var sizes = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("""
+            SELECT (SELECT round(avg(pg_column_size(payload))) FROM agent_desk_updates),
+                   (SELECT round(avg(pg_column_size(view))) FROM conversations),
+                   (SELECT round(avg(pg_column_size(snapshot))) FROM agent_desks),
+                   (SELECT round(avg(pg_column_size(data) + pg_column_size(metadata))) FROM events)
+            """);
+        await using var sized = await sizes.ExecuteReaderAsync();
+        await sized.ReadAsync();
+        Console.WriteLine(FormattableString.Invariant(
+            $"statement: stored sizes (bytes): desk update {sized.GetValue(0)}, conversation view {sized.GetValue(1)}, desk snapshot {sized.GetValue(2)}, event {sized.GetValue(3)}"));
     }
 
     public static double Percentile(List<double> sorted, double p) =>

@@ -72,24 +72,43 @@ public static class EndToEndBenchmark
         await Task.Delay(500);
 
         // The first rounds run the service's code paths cold (JIT, pools, plan caches); they are not counted.
+        // The machine's CPU per command is read over the second half of the warm-up, the longest steady stretch.
         var warming = Stopwatch.StartNew();
         var warmUpRounds = 0;
+        var steadyRounds = 0;
+        ProcessCpu? steadyFrom = null;
         while (warming.Elapsed < WarmUp)
         {
             await HoldAndResumeAsync(host.BaseAddress, calls, 1, []);
             warmUpRounds++;
+            if (steadyFrom is not null)
+            {
+                steadyRounds++;
+            }
+            else if (warming.Elapsed >= WarmUp / 2)
+            {
+                steadyFrom = ProcessCpu.Take();
+            }
         }
 
+        var steadyCommands = steadyRounds * calls.Count * 2;
         Console.WriteLine($"e2e: warmed up with {warmUpRounds} rounds in {warming.Elapsed.TotalSeconds:0} s");
+        Console.WriteLine(
+            $"e2e: CPU per command over the warm-up's second half ({steadyCommands} commands): {ProcessCpu.Take().PerOperation(steadyFrom!, steadyCommands, "bench", "postgres", "sipp")}");
         var jitMethods = JitInfo.GetCompiledMethodCount();
         var jitTime = JitInfo.GetCompilationTime();
         var latencies = new List<double>();
         await host.ResetStatementsAsync();
+        var gcPause = GC.GetTotalPauseDuration();
+        var gcCount = GC.CollectionCount(0);
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var failed = await HoldAndResumeAsync(host.BaseAddress, calls, Rounds, latencies);
         var seconds = clock.Elapsed.TotalSeconds;
         Console.WriteLine(
             $"e2e: the JIT compiled {JitInfo.GetCompiledMethodCount() - jitMethods} methods in {(JitInfo.GetCompilationTime() - jitTime).TotalSeconds:0.0} s of the counted {seconds:0.0} s");
+        Console.WriteLine(
+            $"e2e: this process collected garbage {GC.CollectionCount(0) - gcCount} times, paused {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:0} ms in all, and allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1024 / Math.Max(1, latencies.Count)} KB per command (the benchmark's clients included)");
         await host.PrintStatementsAsync();
 
         foreach (var (id, _) in calls)
