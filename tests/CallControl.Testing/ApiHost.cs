@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Xunit;
 
 namespace CallControl.Testing;
@@ -42,6 +43,11 @@ public class ApiHost : IAsyncLifetime
 
     /// <summary>Settings a test class adds or overrides (a subclass used as the fixture).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    /// <summary>Changes a test class makes to the host's services once the service's own are registered (a subclass used as the fixture).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>Starts a host over an existing database (e.g. a second instance, or one started after another stopped).</summary>
     public static async Task<ApiHost> StartAsync(PostgresDatabase database, IReadOnlyDictionary<string, string> settings)
@@ -90,6 +96,8 @@ public class ApiHost : IAsyncLifetime
             {
                 host.UseSetting(key, value);
             }
+
+            host.ConfigureTestServices(ConfigureServices);
         });
         _factory.UseKestrel();
         _factory.StartServer();

@@ -4,6 +4,7 @@ using CallControl.Api.EventStore;
 using CallControl.Api.Http;
 using CallControl.Api.Observability.Metrics;
 using CallControl.Domain.Conversations;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CallControl.Api.Conversations;
@@ -49,6 +50,7 @@ public sealed class ConversationCommandService
     private readonly CallControlMetrics _metrics;
     private readonly IReadOnlyList<IConversationAppendObserver> _observers;
     private readonly ILogger<ConversationCommandService> _logger;
+    private readonly TimeSpan _pollInterval;
 
     public ConversationCommandService(
         PostgresEventStore store,
@@ -58,8 +60,10 @@ public sealed class ConversationCommandService
         TimeProvider time,
         CallControlMetrics metrics,
         IEnumerable<IConversationAppendObserver> observers,
+        IOptions<CommandWaitOptions> waitOptions,
         ILogger<ConversationCommandService> logger)
     {
+        _pollInterval = waitOptions.Value.WaitPollInterval;
         _observers = [.. observers];
         _metrics = metrics;
         _logger = logger;
@@ -199,20 +203,28 @@ public sealed class ConversationCommandService
                         : null,
                     cancellationToken);
                 _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
-                _signal.NotifyStream(options.TenantId, conversationId);
                 _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
                 if (options.Wait is not null && response.Status == StatusCodes.Status202Accepted)
                 {
                     // Taken before the worker hears of the command, so that its answer cannot slip past unseen.
-                    woken = _signal.NextAppendTo(options.TenantId, conversationId);
+                    woken = _signal.NextAppendTo(options.TenantId, conversationId, result.Version);
                 }
 
-                if (!result.AlreadyAppended)
+                try
                 {
-                    foreach (var observer in _observers)
+                    if (!result.AlreadyAppended)
                     {
-                        await observer.AppendedAsync(options.TenantId, conversationId, after, result.Events, cancellationToken);
+                        foreach (var observer in _observers)
+                        {
+                            await observer.AppendedAsync(options.TenantId, conversationId, after, result.Events, cancellationToken);
+                        }
                     }
+                }
+                finally
+                {
+                    // Waiters wake once the observers have seen the append: an answered command's caller may send its
+                    // next at once, and the media sender, having seen this append, sends that one straight away.
+                    _signal.NotifyStream(options.TenantId, conversationId, result.Version);
                 }
 
                 _logger.LogInformation("Appended {Count} events to {ConversationId} (now version {Version})", events.Count, conversationId, result.Version);
@@ -326,11 +338,11 @@ public sealed class ConversationCommandService
 
                 // Facts appended to this conversation here wake us at once, and leave their state remembered;
                 // one appended by another instance is found by the poll, which reads.
-                await Task.WhenAny(next, Task.Delay(left < PollInterval ? left : PollInterval, cancellationToken));
+                await Task.WhenAny(next, Task.Delay(left < _pollInterval ? left : _pollInterval, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
                 var appendedHere = next.IsCompleted;
                 _signal.StopWaiting(tenantId, conversationId, next);
-                next = _signal.NextAppendTo(tenantId, conversationId);
+                next = _signal.NextAppendTo(tenantId, conversationId, current.Version);
                 current = appendedHere && _states.Known(tenantId, conversationId) is { } known && known.Version > current.Version
                     ? known
                     : await LoadAsync(tenantId, conversationId, cancellationToken);
@@ -341,8 +353,6 @@ public sealed class ConversationCommandService
             _signal.StopWaiting(tenantId, conversationId, next);
         }
     }
-
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Reads what happened since the command's append, following the state along: a participant leaving fails

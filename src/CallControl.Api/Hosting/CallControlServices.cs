@@ -31,6 +31,10 @@ public static class CallControlServices
         builder.Services.AddSingleton<IInlineProjection, ConversationProjection>();
         builder.Services.AddSingleton<IdempotencyRecords>();
         builder.Services.AddHostedService<IdempotencyExpiry>();
+        builder.Services.AddOptions<CommandWaitOptions>()
+            .Bind(builder.Configuration.GetSection(CommandWaitOptions.SectionName))
+            .Validate(o => o.WaitPollMilliseconds is >= 10 and <= 10_000, $"{CommandWaitOptions.SectionName}:WaitPollMilliseconds must be from 10 to 10000.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<ConversationCommandService>();
         builder.Services.AddSingleton<ConversationQueries>();
         builder.Services.AddSingleton<AgentRepository>();

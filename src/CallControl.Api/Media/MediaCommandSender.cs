@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
+using CallControl.Api.Observability.Metrics;
 using CallControl.Domain.Conversations;
 using CallControl.Domain.Media;
 using MassTransit;
@@ -34,12 +35,14 @@ public sealed class MediaCommandSender : IConversationAppendObserver
     private readonly ConcurrentDictionary<string, Uri> _queues = new(StringComparer.Ordinal);
     private readonly IBus _bus;
     private readonly TimeProvider _time;
+    private readonly CallControlMetrics _metrics;
     private readonly ILogger<MediaCommandSender> _logger;
 
-    public MediaCommandSender(IBus bus, TimeProvider time, ILogger<MediaCommandSender> logger)
+    public MediaCommandSender(IBus bus, TimeProvider time, CallControlMetrics metrics, ILogger<MediaCommandSender> logger)
     {
         _bus = bus;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -74,7 +77,7 @@ public sealed class MediaCommandSender : IConversationAppendObserver
                 return;
             }
 
-            await SendAsync(tenantId, conversationId, after, events, worker, limit.Token);
+            await SendAsync(tenantId, conversationId, after, events, worker, Road.Append, limit.Token);
         }
         catch (Exception exception)
         {
@@ -103,7 +106,7 @@ public sealed class MediaCommandSender : IConversationAppendObserver
                 return;
             }
 
-            await SendAsync(tenantId, conversationId, after, events, worker, cancellationToken);
+            await SendAsync(tenantId, conversationId, after, events, worker, Road.Log, cancellationToken);
         }
         finally
         {
@@ -124,7 +127,7 @@ public sealed class MediaCommandSender : IConversationAppendObserver
             _time.GetUtcNow());
 
     private async Task SendAsync(
-        string tenantId, string conversationId, Conversation.Started after, IReadOnlyList<StoredEvent> events, string worker, CancellationToken cancellationToken)
+        string tenantId, string conversationId, Conversation.Started after, IReadOnlyList<StoredEvent> events, string worker, string road, CancellationToken cancellationToken)
     {
         var commands = Plan(tenantId, conversationId, after, events);
         if (commands.Count > 0)
@@ -134,6 +137,8 @@ public sealed class MediaCommandSender : IConversationAppendObserver
             {
                 await endpoint.Send(command, command.GetType(), cancellationToken);
             }
+
+            _metrics.MediaCommandsSent(commands.Count, road);
 
             _logger.LogDebug("Sent {Count} commands for conversation {ConversationId} to worker {WorkerId}", commands.Count, conversationId, worker);
         }
@@ -151,6 +156,13 @@ public sealed class MediaCommandSender : IConversationAppendObserver
         }
 
         _sentUpTo[(tenantId, conversationId)] = version;
+    }
+
+    /// <summary>The roads, as the metrics name them.</summary>
+    private static class Road
+    {
+        public const string Append = "append";
+        public const string Log = "log";
     }
 
     private SemaphoreSlim Stripe(string conversationId) =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CallControl.Api.Conversations;
 using CallControl.Api.EventStore;
 using CallControl.Domain.Conversations;
 using CallControl.Domain.Media;
@@ -17,46 +18,50 @@ namespace CallControl.Api.Tests.Media;
 /// Media commands leave by two roads, at once after the append and from the log; the worker's queue must see
 /// each append's commands once and in the conversation's order whichever road carried them.
 /// </summary>
-public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifetime
+public sealed class MediaCommandSendTests : IClassFixture<MediaCommandSendTests.SlowFactsHost>, IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
-    private readonly ApiHost _host;
-    private readonly string _worker = "send-probe-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<(string Type, string CommandId, string LegId)> _received = [];
-    private HostReceiveEndpointHandle? _queue;
+    private readonly SlowFactsHost _host;
 
-    public MediaCommandSendTests(ApiHost host) => _host = host;
+    public MediaCommandSendTests(SlowFactsHost host) => _host = host;
 
     private IBus Bus => _host.Services.GetRequiredService<IBus>();
 
+    // One probe worker for the whole class: a probe left behind by an earlier test would still look alive and
+    // could be given the next test's conversations.
+    private string Worker => _host.Probe.WorkerId;
+
+    private List<(string Type, string CommandId, string LegId, string ConversationId)> Received => _host.Probe.Received;
+
+    private HashSet<string> Answered => _host.Probe.Answered;
+
     public async Task InitializeAsync()
     {
-        _queue = Bus.ConnectReceiveEndpoint(MediaQueues.ForWorker(_worker), endpoint =>
+        if (_host.Probe.Queue is not null)
         {
-            Capture<PlaceLeg>(endpoint, c => (c.CommandId, c.LegId));
-            Capture<BridgeLegs>(endpoint, c => (c.CommandId, c.LegId));
-            Capture<HoldLeg>(endpoint, c => (c.CommandId, c.LegId));
-            Capture<ResumeLeg>(endpoint, c => (c.CommandId, c.LegId));
-            Capture<HangUpLeg>(endpoint, c => (c.CommandId, c.LegId));
+            return;
+        }
+
+        _host.Probe.Queue = Bus.ConnectReceiveEndpoint(MediaQueues.ForWorker(Worker), endpoint =>
+        {
+            Capture<PlaceLeg>(endpoint, c => (c.CommandId, c.LegId, c.ConversationId));
+            Capture<BridgeLegs>(endpoint, c => (c.CommandId, c.LegId, c.ConversationId));
+            Capture<HoldLeg>(endpoint, c => (c.CommandId, c.LegId, c.ConversationId), c => new LegHeld(c.TenantId, c.ConversationId, c.LegId, Worker, DateTimeOffset.UtcNow));
+            Capture<ResumeLeg>(endpoint, c => (c.CommandId, c.LegId, c.ConversationId), c => new LegResumed(c.TenantId, c.ConversationId, c.LegId, Worker, DateTimeOffset.UtcNow));
+            Capture<HangUpLeg>(endpoint, c => (c.CommandId, c.LegId, c.ConversationId));
         });
-        await _queue.Ready;
-        await Bus.Publish(new MediaWorkerHeartbeat(_worker, "127.0.0.1:5060", 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        await _host.Probe.Queue.Ready;
+        await Bus.Publish(new MediaWorkerHeartbeat(Worker, "127.0.0.1:5060", 0, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
         var registry = _host.Services.GetRequiredService<CallControl.Api.Media.MediaWorkerRegistry>();
         var deadline = DateTime.UtcNow + Patience;
-        while (registry.Alive().All(w => w.WorkerId != _worker))
+        while (registry.Alive().All(w => w.WorkerId != Worker))
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the probe worker's heartbeat arrives");
             await Task.Delay(20);
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_queue is not null)
-        {
-            await _queue.StopAsync();
-        }
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task EveryAppendsCommandsReachTheWorkerOnceAndInOrder()
@@ -67,10 +72,10 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         for (var round = 0; round < 5; round++)
         {
             (await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/participants/{customerLeg}/hold", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-            await Bus.Publish(new LegHeld("t1", conversationId, customerLeg, _worker, DateTimeOffset.UtcNow));
+            await Bus.Publish(new LegHeld("t1", conversationId, customerLeg, Worker, DateTimeOffset.UtcNow));
             await WaitForHeldAsync(client, conversationId, customerLeg, held: true);
             (await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/participants/{customerLeg}/resume", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-            await Bus.Publish(new LegResumed("t1", conversationId, customerLeg, _worker, DateTimeOffset.UtcNow));
+            await Bus.Publish(new LegResumed("t1", conversationId, customerLeg, Worker, DateTimeOffset.UtcNow));
             await WaitForHeldAsync(client, conversationId, customerLeg, held: false);
         }
 
@@ -78,7 +83,7 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         (await client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/end", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         foreach (var leg in await LegsAsync(client, conversationId))
         {
-            await Bus.Publish(new LegEnded("t1", conversationId, leg, _worker, DisconnectReason.Success, 200, Initiator.System, DateTimeOffset.UtcNow));
+            await Bus.Publish(new LegEnded("t1", conversationId, leg, Worker, DisconnectReason.Success, 200, Initiator.System, DateTimeOffset.UtcNow));
         }
 
         await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "ended", "the conversation to end");
@@ -86,10 +91,10 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         // Once the log road has read past the conversation's last event, nothing more may come.
         await WaitForDispatchPastAsync(conversationId);
         await Task.Delay(200);
-        List<(string Type, string CommandId, string LegId)> received;
-        lock (_received)
+        List<(string Type, string CommandId, string LegId, string ConversationId)> received;
+        lock (Received)
         {
-            received = [.. _received];
+            received = [.. Received.Where(r => r.ConversationId == conversationId)];
         }
 
         received.Select(r => r.CommandId).ShouldBeUnique();
@@ -100,18 +105,129 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         received.Count(r => r.Type == nameof(HangUpLeg)).ShouldBe(2, string.Join(", ", received));
     }
 
-    private void Capture<T>(IReceiveEndpointConfigurator endpoint, Func<T, (string CommandId, string LegId)> describe)
-        where T : class =>
-        endpoint.Handler<T>(context =>
+    [Fact]
+    public async Task ACommandSentAfterTheLastOneWasAnsweredLeavesRightAfterItsAppend()
+    {
+        using var client = _host.Client();
+        var conversationId = await ConnectedAsync(client, "send-2");
+        var customerLeg = await CustomerLegAsync(client, conversationId);
+        await WaitForDispatchPastAsync(conversationId);
+        lock (Received)
         {
-            var (commandId, legId) = describe(context.Message);
-            lock (_received)
+            Answered.Add(conversationId);
+        }
+
+        // The worker's answers are slow to reach the media sender: the next command must still find it has seen them.
+        _host.SlowFacts.Add(conversationId);
+        var before = await CommandsSentAsync(client);
+        int receivedBefore;
+        lock (Received)
+        {
+            receivedBefore = Received.Count(r => r.ConversationId == conversationId);
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var action in new[] { "hold", "resume" })
             {
-                _received.Add((typeof(T).Name, commandId, legId));
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/conversations/{conversationId}/participants/{customerLeg}/{action}")
+                {
+                    Content = JsonContent.Create(new { }),
+                };
+                request.Headers.Add("Prefer", "wait=5");
+                (await client.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK, action);
+            }
+        }
+
+        await WaitForDispatchPastAsync(conversationId);
+        var after = await CommandsSentAsync(client);
+        int received;
+        lock (Received)
+        {
+            received = Received.Count(r => r.ConversationId == conversationId) - receivedBefore;
+        }
+
+        received.ShouldBeGreaterThanOrEqualTo(6, "each hold and resume sent at least its own command");
+        (after.Log - before.Log).ShouldBe(0, "none was left to the log");
+        (after.Append - before.Append).ShouldBe(received, "every command left right after its append");
+    }
+
+    private static async Task<(double Append, double Log)> CommandsSentAsync(HttpClient client)
+    {
+        var text = CallControl.Api.Tests.Observability.Metrics.PrometheusTextParser.Parse(await client.GetStringAsync("/metrics"));
+        double Sent(string road) =>
+            text.All("callcontrol_media_commands_sent_total").Where(s => s.Labels.GetValueOrDefault("road") == road).Sum(s => s.Value);
+        return (Sent("append"), Sent("log"));
+    }
+
+    private void Capture<T>(
+        IReceiveEndpointConfigurator endpoint, Func<T, (string CommandId, string LegId, string ConversationId)> describe, Func<T, object>? answer = null)
+        where T : class =>
+        endpoint.Handler<T>(async context =>
+        {
+            var (commandId, legId, conversationId) = describe(context.Message);
+            bool answering;
+            lock (Received)
+            {
+                Received.Add((typeof(T).Name, commandId, legId, conversationId));
+                answering = answer is not null && Answered.Contains(conversationId);
             }
 
-            return Task.CompletedTask;
+            if (answering)
+            {
+                var fact = answer!(context.Message);
+                await context.Publish(fact, fact.GetType());
+            }
         });
+
+    /// <summary>The API host, with an append observer ahead of the media sender that takes its time over the worker's facts in chosen conversations.</summary>
+    public sealed class SlowFactsHost : ApiHost
+    {
+        public SlowFactObserver.Conversations SlowFacts { get; } = new();
+
+        public ProbeWorker Probe { get; } = new();
+
+        // Waiting requests learn of answers only from this instance's wake-up, not from a look at the store.
+        protected override IReadOnlyDictionary<string, string> Settings { get; } =
+            new Dictionary<string, string> { ["Commands:WaitPollMilliseconds"] = "10000" };
+
+        protected override void ConfigureServices(IServiceCollection services) =>
+            services.Insert(0, ServiceDescriptor.Singleton<IConversationAppendObserver>(new SlowFactObserver(SlowFacts)));
+    }
+
+    /// <summary>The class's stand-in worker: its queue, and the commands that reached it.</summary>
+    public sealed class ProbeWorker
+    {
+        public string WorkerId { get; } = "send-probe-" + Guid.NewGuid().ToString("N")[..8];
+
+        public List<(string Type, string CommandId, string LegId, string ConversationId)> Received { get; } = [];
+
+        /// <summary>Conversations whose holds and resumes the probe confirms at once.</summary>
+        public HashSet<string> Answered { get; } = [];
+
+        public HostReceiveEndpointHandle? Queue { get; set; }
+    }
+
+    public sealed class SlowFactObserver(SlowFactObserver.Conversations slow) : IConversationAppendObserver
+    {
+        public async Task AppendedAsync(
+            string tenantId, string conversationId, Conversation.Started after, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+        {
+            if (slow.Contains(conversationId) && events[0].Metadata.Actor?.StartsWith("media:", StringComparison.Ordinal) == true)
+            {
+                await Task.Delay(300, CancellationToken.None);
+            }
+        }
+
+        public sealed class Conversations
+        {
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _ids = new();
+
+            public void Add(string conversationId) => _ids[conversationId] = true;
+
+            public bool Contains(string conversationId) => _ids.ContainsKey(conversationId);
+        }
+    }
 
     private async Task<string> ConnectedAsync(HttpClient client, string agentId)
     {
@@ -122,9 +238,9 @@ public sealed class MediaCommandSendTests : IClassFixture<ApiHost>, IAsyncLifeti
         using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         var conversationId = body.RootElement.GetProperty("id").GetString()!;
         var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
-        await Bus.Publish(new LegAnswered("t1", conversationId, agentLeg, _worker, DateTimeOffset.UtcNow));
+        await Bus.Publish(new LegAnswered("t1", conversationId, agentLeg, Worker, DateTimeOffset.UtcNow));
         var customerLeg = await CustomerLegAsync(client, conversationId);
-        await Bus.Publish(new LegAnswered("t1", conversationId, customerLeg, _worker, DateTimeOffset.UtcNow));
+        await Bus.Publish(new LegAnswered("t1", conversationId, customerLeg, Worker, DateTimeOffset.UtcNow));
         await WaitForAsync(client, conversationId, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
         return conversationId;
     }

@@ -9,7 +9,7 @@ public sealed class EventLogSignal
 {
     private readonly object _gate = new();
     private readonly AsyncSignal _appended = new();
-    private readonly Dictionary<(string Tenant, string Stream), StreamWaiters> _streams = [];
+    private readonly Dictionary<(string Tenant, string Stream), List<StreamWaiter>> _streams = [];
     private TaskCompletionSource _outbound = NewSource();
 
     /// <summary>Called after an append commits.</summary>
@@ -23,38 +23,53 @@ public sealed class EventLogSignal
     }
 
     /// <summary>
-    /// Wakes whoever waits on one stream; called by the stream's writer once what it appended can be read
-    /// (committed, and the writer's cached state moved on), after <see cref="Notify()"/> for the log.
+    /// Wakes whoever waits on one stream for an append past a version below <paramref name="version"/>; called by
+    /// the stream's writer once what it appended, up to <paramref name="version"/>, can be read (committed, and the
+    /// writer's cached state moved on), after <see cref="Notify()"/> for the log.
     /// </summary>
-    public void NotifyStream(string tenantId, string streamId)
+    public void NotifyStream(string tenantId, string streamId, long version)
     {
-        StreamWaiters? waiting;
+        List<StreamWaiter>? woken = null;
         lock (_streams)
         {
-            _streams.Remove((tenantId, streamId), out waiting);
+            if (_streams.TryGetValue((tenantId, streamId), out var waiting))
+            {
+                woken = waiting.FindAll(waiter => waiter.After < version);
+                waiting.RemoveAll(waiter => waiter.After < version);
+                if (waiting.Count == 0)
+                {
+                    _streams.Remove((tenantId, streamId));
+                }
+            }
         }
 
-        waiting?.Appended.TrySetResult();
+        foreach (var waiter in woken ?? [])
+        {
+            waiter.Appended.TrySetResult();
+        }
     }
 
     /// <summary>
-    /// A task that completes at the next append to one stream made in this process, so that a request waiting
-    /// for its conversation is not woken by every other conversation's appends. Take it before looking at the
-    /// stream; hand it back with <see cref="StopWaiting"/> when done, woken or not.
+    /// A task that completes at the next append to one stream made in this process that takes it past
+    /// <paramref name="afterVersion"/>, so that a request waiting for its conversation is woken neither by other
+    /// conversations' appends nor by its own. Take it before looking at the stream; hand it back with
+    /// <see cref="StopWaiting"/> when done, woken or not.
     /// </summary>
-    public Task NextAppendTo(string tenantId, string streamId)
+    public Task NextAppendTo(string tenantId, string streamId, long afterVersion)
     {
+        var waiter = new StreamWaiter(afterVersion);
         lock (_streams)
         {
             if (!_streams.TryGetValue((tenantId, streamId), out var waiting))
             {
-                waiting = new StreamWaiters();
+                waiting = [];
                 _streams.Add((tenantId, streamId), waiting);
             }
 
-            waiting.Count++;
-            return waiting.Appended.Task;
+            waiting.Add(waiter);
         }
+
+        return waiter.Appended.Task;
     }
 
     /// <summary>Gives back a task from <see cref="NextAppendTo"/>; the stream's entry goes with its last waiter.</summary>
@@ -62,7 +77,9 @@ public sealed class EventLogSignal
     {
         lock (_streams)
         {
-            if (_streams.TryGetValue((tenantId, streamId), out var waiting) && waiting.Appended.Task == next && --waiting.Count == 0)
+            if (_streams.TryGetValue((tenantId, streamId), out var waiting)
+                && waiting.RemoveAll(waiter => waiter.Appended.Task == next) > 0
+                && waiting.Count == 0)
             {
                 _streams.Remove((tenantId, streamId));
             }
@@ -96,10 +113,10 @@ public sealed class EventLogSignal
 
     private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed class StreamWaiters
+    private sealed class StreamWaiter(long after)
     {
-        public TaskCompletionSource Appended { get; } = NewSource();
+        public long After { get; } = after;
 
-        public int Count { get; set; }
+        public TaskCompletionSource Appended { get; } = NewSource();
     }
 }

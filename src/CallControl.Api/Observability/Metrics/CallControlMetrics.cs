@@ -25,6 +25,7 @@ public sealed class CallControlMetrics
     private readonly Histogram<double> _commandDuration;
     private readonly Counter<long> _eventsAppended;
     private readonly Counter<long> _webhookDeliveries;
+    private readonly Counter<long> _mediaCommandsSent;
     private readonly Counter<long> _sipTransactions;
     private readonly ConcurrentDictionary<string, Func<double>> _subscriptionLags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ActiveCallsRegistration, Func<long>> _activeCallSources = new();
@@ -45,6 +46,10 @@ public sealed class CallControlMetrics
             "callcontrol_events_appended_total", "{event}", "Events appended to the event store, by stream type.");
         _webhookDeliveries = meter.CreateCounter<long>(
             "callcontrol_webhook_deliveries_total", "{delivery}", "Webhook delivery attempts, by outcome.");
+        _mediaCommandsSent = meter.CreateCounter<long>(
+            "callcontrol_media_commands_sent_total",
+            "{command}",
+            "Media commands sent to workers, by road: right after their append, or later from the log.");
         _sipTransactions = meter.CreateCounter<long>(
             "callcontrol_sip_transactions_total", "{transaction}", "Completed SIP transactions, by method and final status.");
         meter.CreateObservableGauge(
@@ -62,6 +67,10 @@ public sealed class CallControlMetrics
 
     public void EventsAppended(int count, string streamType) =>
         _eventsAppended.Add(count, new KeyValuePair<string, object?>("stream_type", streamType));
+
+    /// <param name="road"><c>append</c> (sent right after the append) or <c>log</c> (by the media-dispatch subscription).</param>
+    public void MediaCommandsSent(int count, string road) =>
+        _mediaCommandsSent.Add(count, new KeyValuePair<string, object?>("road", road));
 
     public void WebhookDeliveryCompleted(string outcome) =>
         _webhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
