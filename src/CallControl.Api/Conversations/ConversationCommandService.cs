@@ -202,7 +202,7 @@ public sealed class ConversationCommandService
                         ? (context, ct) => _idempotency.InsertAsync(context.Connection, context.Transaction, options.TenantId, key, response, ct)
                         : null,
                     cancellationToken);
-                _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version));
+                _states.Remember(options.TenantId, conversationId, new LoadedConversation(after, result.Version), events);
                 _metrics.EventsAppended(events.Count, ConversationEventSerializer.StreamType);
                 if (options.Wait is not null && response.Status == StatusCodes.Status202Accepted)
                 {
@@ -369,11 +369,13 @@ public sealed class ConversationCommandService
         LoadedConversation loaded,
         CancellationToken cancellationToken)
     {
-        var later = await _store.ReadStreamAsync(tenantId, conversationId, appendedVersion, cancellationToken: cancellationToken);
+        // Up to the state that answered: what was appended in this process is remembered with it; anything else is read.
+        var later = _states.RecentBetween(tenantId, conversationId, appendedVersion, loaded.Version)
+            ?? [.. (await _store.ReadStreamAsync(tenantId, conversationId, appendedVersion, (int)(loaded.Version - appendedVersion), cancellationToken))
+                .Select(ConversationEventSerializer.Deserialize)];
         var state = appended;
-        foreach (var stored in later)
+        foreach (var @event in later)
         {
-            var @event = ConversationEventSerializer.Deserialize(stored);
             switch (@event)
             {
                 case ConversationEvent.ParticipantCommandFailed failed:

@@ -13,13 +13,18 @@ public sealed record LoadedConversation(Conversation State, long Version);
 /// remembered state at version N stays right for ever: a load reads only the events after it (usually
 /// none) and folds them on. Only committed states are remembered: loads inside a transaction (which may
 /// see its own uncommitted events) use what is known but add nothing. Bounded: past
-/// <see cref="MaxEntries"/> it forgets everything and starts over.
+/// <see cref="MaxEntries"/> it forgets everything and starts over. With each state it keeps the last
+/// <see cref="RecentEvents"/> events that led to it, so that a request waiting for its command's answer can
+/// go through what happened since without reading the stream again.
 /// </summary>
 public sealed class ConversationStates
 {
     public const int MaxEntries = 20_000;
 
-    private readonly ConcurrentDictionary<(string Tenant, string Id), LoadedConversation> _known = new();
+    /// <summary>Events kept with each remembered state, the newest last.</summary>
+    public const int RecentEvents = 16;
+
+    private readonly ConcurrentDictionary<(string Tenant, string Id), Entry> _known = new();
 
     /// <summary>The latest state of the conversation, read through <paramref name="connection"/> (and its transaction, if any).</summary>
     public Task<LoadedConversation> LoadAsync(
@@ -36,8 +41,8 @@ public sealed class ConversationStates
         CancellationToken cancellationToken)
     {
         var key = (tenantId, conversationId);
-        var start = _known.TryGetValue(key, out var known) && known.Version <= version
-            ? known
+        var start = _known.TryGetValue(key, out var known) && known.Loaded.Version <= version
+            ? known.Loaded
             : new LoadedConversation(Conversation.Initial, 0);
         if (start.Version == version)
         {
@@ -58,12 +63,11 @@ public sealed class ConversationStates
             return start;
         }
 
-        var loaded = new LoadedConversation(
-            ConversationDecider.Fold(start.State, events.Select(ConversationEventSerializer.Deserialize)),
-            events[^1].Version);
+        var read = events.Select(ConversationEventSerializer.Deserialize).ToList();
+        var loaded = new LoadedConversation(ConversationDecider.Fold(start.State, read), events[^1].Version);
         if (transaction is null)
         {
-            Remember(tenantId, conversationId, loaded);
+            Remember(tenantId, conversationId, loaded, read);
         }
 
         return loaded;
@@ -74,16 +78,57 @@ public sealed class ConversationStates
     /// instance appended since, which an append expecting its version finds out.
     /// </summary>
     public LoadedConversation? Known(string tenantId, string conversationId) =>
-        _known.TryGetValue((tenantId, conversationId), out var known) ? known : null;
+        _known.TryGetValue((tenantId, conversationId), out var known) ? known.Loaded : null;
 
-    /// <summary>Records a committed state computed elsewhere (after an append commits); only ever moves an entry forward.</summary>
-    public void Remember(string tenantId, string conversationId, LoadedConversation loaded)
+    /// <summary>
+    /// The committed events after <paramref name="afterVersion"/> up to <paramref name="upToVersion"/>, when they are
+    /// among those remembered; null when any of them is not (read the stream then).
+    /// </summary>
+    public IReadOnlyList<ConversationEvent>? RecentBetween(string tenantId, string conversationId, long afterVersion, long upToVersion)
+    {
+        if (!_known.TryGetValue((tenantId, conversationId), out var known) || upToVersion > known.Loaded.Version || afterVersion > upToVersion)
+        {
+            return null;
+        }
+
+        var first = known.Loaded.Version - known.Recent.Length;
+        if (afterVersion < first)
+        {
+            return null;
+        }
+
+        return known.Recent[(int)(afterVersion - first)..(int)(upToVersion - first)];
+    }
+
+    /// <summary>
+    /// Records a committed state computed elsewhere (after an append commits), with the events that took the
+    /// conversation there from its previous version; only ever moves an entry forward.
+    /// </summary>
+    public void Remember(string tenantId, string conversationId, LoadedConversation loaded, IReadOnlyList<ConversationEvent> appended)
     {
         if (_known.Count >= MaxEntries)
         {
             _known.Clear();
         }
 
-        _known.AddOrUpdate((tenantId, conversationId), loaded, (_, existing) => existing.Version >= loaded.Version ? existing : loaded);
+        var fresh = new Entry(loaded, [.. appended.TakeLast(RecentEvents)]);
+        _known.AddOrUpdate(
+            (tenantId, conversationId),
+            fresh,
+            (_, existing) =>
+            {
+                if (existing.Loaded.Version >= loaded.Version)
+                {
+                    return existing;
+                }
+
+                // Events follow on from those remembered only when nothing came between.
+                return existing.Loaded.Version == loaded.Version - appended.Count
+                    ? new Entry(loaded, [.. existing.Recent.Concat(appended).TakeLast(RecentEvents)])
+                    : fresh;
+            });
     }
+
+    /// <param name="Recent">The last events up to <see cref="LoadedConversation.Version"/>, oldest first.</param>
+    private sealed record Entry(LoadedConversation Loaded, ConversationEvent[] Recent);
 }
