@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text.Json;
 using CallControl.Api.EventStore;
@@ -12,15 +13,29 @@ namespace CallControl.Api.Conversations;
 /// Keeps, in the append transaction, the conversation read model and every participating agent's desk:
 /// one <c>conversationUpdate</c> per append for each agent whose view changed, numbered per agent.
 /// </summary>
+/// <remarks>
+/// Desks written by appends that committed here are remembered, so that the next append to one of their
+/// conversations writes its desks without reading them first and commits in the same round trip. A desk that
+/// moved on elsewhere is caught by the update's number: every desk sequence up to the desk's own has its row
+/// in <c>agent_desk_updates</c> (none is ever deleted), so an update numbered from a stale desk collides with
+/// one that exists, the append fails, the desk is forgotten and the append runs again reading it.
+/// </remarks>
 public sealed class ConversationProjection : IInlineProjection
 {
     public const string ConversationsTable = "conversations";
     public const string DesksTable = "agent_desks";
     public const string UpdatesTable = "agent_desk_updates";
 
+    /// <summary>Desks remembered; past that the memory starts afresh.</summary>
+    public const int MaxDesks = 20_000;
+
+    private const string UniqueViolation = "23505";
+    private const string UpdatesKey = "agent_desk_updates_pkey";
+
     private static readonly HashSet<string> ConversationEventTypes = [.. ConversationEventSerializer.TypeNames];
 
     private readonly ConversationStates _states;
+    private readonly ConcurrentDictionary<(string Tenant, AgentId Agent), AgentDesk> _desks = new();
 
     public ConversationProjection(ConversationStates states) => _states = states;
 
@@ -35,7 +50,13 @@ public sealed class ConversationProjection : IInlineProjection
         var groups = Appends.Of(events).Select(OwnEvents).Where(g => g.Count > 0).ToList();
         for (var i = 0; i < groups.Count; i++)
         {
-            var plan = await PlanAppendAsync(context, groups[i], i == groups.Count - 1 ? context.AtCommit : null, cancellationToken);
+            var plan = await PlanAppendAsync(context, groups[i], i == groups.Count - 1 ? context.AtCommit : null, useKnownDesks: false, cancellationToken);
+            if (context.Tables == ProjectionTables.Live)
+            {
+                // Written without being told of the commit: what is remembered of these desks may fall behind.
+                plan.ForgetDesks();
+            }
+
             await using (var batch = new NpgsqlBatch(context.Connection, context.Transaction))
             {
                 foreach (var command in plan.Commands)
@@ -55,14 +76,15 @@ public sealed class ConversationProjection : IInlineProjection
     public async ValueTask<IPlannedProjection?> PlanAsync(ProjectionContext context, IReadOnlyList<StoredEvent> planned, CancellationToken cancellationToken)
     {
         var own = OwnEvents(planned);
-        return own.Count == 0 ? null : await PlanAppendAsync(context, own, context.AtCommit, cancellationToken);
+        return own.Count == 0 ? null : await PlanAppendAsync(context, own, context.AtCommit, useKnownDesks: context.Tables == ProjectionTables.Live, cancellationToken);
     }
 
     private static List<StoredEvent> OwnEvents(IReadOnlyList<StoredEvent> append) => [.. append.Where(e => ConversationEventTypes.Contains(e.Type))];
 
     /// <param name="atCommit">Where to leave the desk writes to go with the commit; null to write them at once.</param>
+    /// <param name="useKnownDesks">Whether the desks may come from memory instead of being read.</param>
     private async Task<AppendPlan> PlanAppendAsync(
-        ProjectionContext context, List<StoredEvent> append, ICollection<NpgsqlBatchCommand>? atCommit, CancellationToken cancellationToken)
+        ProjectionContext context, List<StoredEvent> append, ICollection<NpgsqlBatchCommand>? atCommit, bool useKnownDesks, CancellationToken cancellationToken)
     {
         var tenant = append[0].TenantId;
         var conversationId = append[0].StreamId;
@@ -74,12 +96,51 @@ public sealed class ConversationProjection : IInlineProjection
             throw new InvalidDataException($"Conversation {conversationId} has events but did not start.");
         }
 
-        return new AppendPlan(this, context, atCommit, tenant, (conversationId, before), after, append[^1].Version, domainEvents[^1].At);
+        return new AppendPlan(this, context, atCommit, tenant, (conversationId, before), after, append[^1].Version, domainEvents[^1].At, useKnownDesks);
+    }
+
+    /// <summary>The remembered desks of every one of <paramref name="agents"/>, or null when any is not remembered.</summary>
+    private Dictionary<AgentId, AgentDesk>? KnownDesks(string tenant, List<AgentId> agents)
+    {
+        var desks = new Dictionary<AgentId, AgentDesk>(agents.Count);
+        foreach (var agent in agents)
+        {
+            if (!_desks.TryGetValue((tenant, agent), out var desk))
+            {
+                return null;
+            }
+
+            desks[agent] = desk;
+        }
+
+        return desks;
+    }
+
+    /// <summary>Remembers desks as a committed append left them; a desk already remembered further on stays.</summary>
+    private void RememberDesks(string tenant, IEnumerable<AgentDesk> desks)
+    {
+        if (_desks.Count >= MaxDesks)
+        {
+            _desks.Clear();
+        }
+
+        foreach (var desk in desks)
+        {
+            _desks.AddOrUpdate((tenant, desk.AgentId), desk, (_, known) => known.Sequence > desk.Sequence ? known : desk);
+        }
+    }
+
+    private void ForgetDesks(string tenant, IEnumerable<AgentId> agents)
+    {
+        foreach (var agent in agents)
+        {
+            _desks.TryRemove((tenant, agent), out _);
+        }
     }
 
     /// <summary>
-    /// One append's projection: the conversation's row and the lock on its agents' desks in one round trip, then
-    /// the desks' updates.
+    /// One append's projection: the conversation's row and, with its agents' desks remembered, their writes; else
+    /// the lock on the desks in the same round trip, then the desks' writes.
     /// </summary>
     private sealed class AppendPlan : IPlannedProjection
     {
@@ -92,7 +153,9 @@ public sealed class ConversationProjection : IInlineProjection
         private readonly long _version;
         private readonly DateTimeOffset _at;
         private readonly List<AgentId> _agents;
+        private readonly bool _desksKnown;
         private List<(AgentId Agent, long Sequence, DeskEntryRow[] Entries)> _deskRows = [];
+        private IEnumerable<AgentDesk> _desksAfter = [];
 
         public AppendPlan(
             ConversationProjection owner,
@@ -102,7 +165,8 @@ public sealed class ConversationProjection : IInlineProjection
             (string Id, LoadedConversation State) before,
             Conversation.Started after,
             long version,
-            DateTimeOffset at)
+            DateTimeOffset at,
+            bool useKnownDesks)
         {
             _owner = owner;
             _context = context;
@@ -113,16 +177,59 @@ public sealed class ConversationProjection : IInlineProjection
             _version = version;
             _at = at;
             _agents = [.. after.Participants.Where(p => p.AgentId is not null).Select(p => p.AgentId.GetValueOrDefault()).Distinct()];
-            Commands = _agents.Count == 0
-                ? [WriteConversation(context, tenant, after, version)]
-                : [WriteConversation(context, tenant, after, version), SelectDesks(context, tenant, _agents)];
+            if (_agents.Count == 0)
+            {
+                Commands = [WriteConversation(context, tenant, after, version)];
+                IsComplete = true;
+            }
+            else if (useKnownDesks && owner.KnownDesks(tenant, _agents) is { } known)
+            {
+                // Written in one order (the one the read below locks them in), so two appends never wait on each other crosswise.
+                var (desks, updates) = AgentDeskProjection.ProjectAll(known, after, version, at);
+                Commands =
+                [
+                    WriteConversation(context, tenant, after, version),
+                    .. updates.OrderBy(u => u.AgentId.Value, StringComparer.Ordinal)
+                        .SelectMany(update => WriteDesk(context, tenant, desks[update.AgentId], update, before.Id, version)),
+                ];
+                _desksKnown = true;
+                _desksAfter = [.. desks.Values];
+                IsComplete = true;
+            }
+            else
+            {
+                Commands = [WriteConversation(context, tenant, after, version), SelectDesks(context, tenant, _agents)];
+            }
         }
 
         public IReadOnlyList<NpgsqlBatchCommand> Commands { get; }
 
+        public bool IsComplete { get; }
+
+        public bool IsStale(PostgresException exception)
+        {
+            if (!_desksKnown || exception.SqlState != UniqueViolation || exception.ConstraintName != UpdatesKey)
+            {
+                return false;
+            }
+
+            ForgetDesks();
+            return true;
+        }
+
+        public void Committed()
+        {
+            if (_context.Tables == ProjectionTables.Live)
+            {
+                _owner.RememberDesks(_tenant, _desksAfter);
+            }
+        }
+
+        public void ForgetDesks() => _owner.ForgetDesks(_tenant, _agents);
+
         public async Task ReadAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
         {
-            if (_agents.Count > 0 && await reader.NextResultAsync(cancellationToken))
+            if (!IsComplete && await reader.NextResultAsync(cancellationToken))
             {
                 await ReadDeskRowsAsync(reader, cancellationToken);
             }
@@ -148,13 +255,14 @@ public sealed class ConversationProjection : IInlineProjection
 
         public async Task FinishAsync(CancellationToken cancellationToken)
         {
-            if (_agents.Count == 0)
+            if (IsComplete)
             {
                 return;
             }
 
             var desks = await _owner.LoadDesksAsync(_context, _deskRows, _tenant, _before, cancellationToken);
             var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, _after, _version, _at);
+            _desksAfter = [.. nextDesks.Values];
             var writes = updates.SelectMany(update => WriteDesk(_context, _tenant, nextDesks[update.AgentId], update, _before.Id, _version)).ToList();
             if (_atCommit is not null)
             {
@@ -212,7 +320,7 @@ public sealed class ConversationProjection : IInlineProjection
     private static NpgsqlBatchCommand SelectDesks(ProjectionContext context, string tenant, List<AgentId> agents)
     {
         var command = new NpgsqlBatchCommand(
-            $"SELECT agent_id, sequence, entries FROM {context.Tables[DesksTable]} WHERE tenant_id = $1 AND agent_id = ANY($2) ORDER BY agent_id FOR UPDATE");
+            $"SELECT agent_id, sequence, entries FROM {context.Tables[DesksTable]} WHERE tenant_id = $1 AND agent_id = ANY($2) ORDER BY agent_id COLLATE \"C\" FOR UPDATE");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. agents.Select(a => a.Value)] });
         return command;

@@ -23,6 +23,10 @@ public sealed record AppendContext(
 public sealed class PostgresEventStore
 {
     private const string UniqueViolation = "23505";
+    private const string NotNullViolation = "23502";
+
+    /// <summary>Appends run again when a projection's plan turned out stale; the second plan reads what it needs.</summary>
+    private const int MaxAttempts = 3;
 
     // The stream row is the lock that orders appends to one stream; the events insert runs only if
     // the version check let the stream row through.
@@ -56,17 +60,21 @@ public sealed class PostgresEventStore
 
         """;
 
+    // When the version check stops the stream row, s is empty and the events get no version, which the table
+    // refuses: the statement fails, the server skips the rest of the round trip (a commit in it included),
+    // and the store rolls back and explains.
     private const string InsertMany = """
         INSERT INTO events (tenant_id, stream_id, version, id, type, data, metadata)
         SELECT $1, $2, s.version - $3 + e.ord, e.id, e.type, e.data, e.metadata
-        FROM s, unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+        FROM unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+        LEFT JOIN s ON true
         RETURNING seq, version, tx_id, created_at
         """;
 
     // Most commands append one event: plain parameters spare building and unpacking arrays.
     private const string InsertOne = """
         INSERT INTO events (tenant_id, stream_id, version, id, type, data, metadata)
-        SELECT $1, $2, s.version, $4, $5, $6, $7 FROM s
+        SELECT $1, $2, s.version, $4, $5, $6, $7 FROM (SELECT 1) AS one LEFT JOIN s ON true
         RETURNING seq, version, tx_id, created_at
         """;
 
@@ -108,7 +116,13 @@ public sealed class PostgresEventStore
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
         try
         {
-            return await WriteAsync(tenantId, streamId, streamType, expected, events, inTransaction, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                if (await WriteAsync(tenantId, streamId, streamType, expected, events, inTransaction, lastAttempt: attempt == MaxAttempts, cancellationToken) is { } result)
+                {
+                    return result;
+                }
+            }
         }
         finally
         {
@@ -117,13 +131,15 @@ public sealed class PostgresEventStore
         }
     }
 
-    private async Task<AppendResult> WriteAsync(
+    /// <summary>One attempt at the append; null when a projection's plan was stale and the append should run again.</summary>
+    private async Task<AppendResult?> WriteAsync(
         string tenantId,
         string streamId,
         string streamType,
         ExpectedVersion expected,
         IReadOnlyList<EventToAppend> events,
         Func<AppendContext, CancellationToken, Task>? inTransaction,
+        bool lastAttempt,
         CancellationToken cancellationToken)
     {
         var stored = new List<StoredEvent>(events.Count);
@@ -132,18 +148,22 @@ public sealed class PostgresEventStore
         // so that BEGIN goes with the events' insert and COMMIT with the projections' last writes: an append is
         // as few round trips as the projections need reads.
         var open = false;
+        var plans = new IPlannedProjection?[_projections.Count];
         try
         {
             var atCommit = new List<NpgsqlBatchCommand>();
             var context = new ProjectionContext(connection, null, ProjectionTables.Live) { AtCommit = atCommit };
-            var plans = new IPlannedProjection?[_projections.Count];
-            if (Planned(tenantId, streamId, expected, events) is { } planned)
+            var planned = Planned(tenantId, streamId, expected, events);
+            if (planned is not null)
             {
                 for (var i = 0; i < _projections.Count; i++)
                 {
                     plans[i] = await _projections[i].PlanAsync(context, planned, cancellationToken);
                 }
             }
+
+            // When every projection planned all its writes, the commit goes with them: the append is one round trip.
+            var commitAtOnce = planned is not null && inTransaction is null && plans.All(plan => plan is { IsComplete: true });
 
             var rows = new List<(long Seq, long Version, ulong TxId, DateTimeOffset CreatedAt)>(events.Count);
             await using (var batch = new NpgsqlBatch(connection))
@@ -153,6 +173,11 @@ public sealed class PostgresEventStore
                 foreach (var command in plans.SelectMany(plan => plan?.Commands ?? []))
                 {
                     batch.BatchCommands.Add(command);
+                }
+
+                if (commitAtOnce)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
                 }
 
                 open = true;
@@ -168,6 +193,15 @@ public sealed class PostgresEventStore
                     {
                         await (plan?.ReadAsync(reader, cancellationToken) ?? Task.CompletedTask);
                     }
+                }
+            }
+
+            if (commitAtOnce)
+            {
+                open = false;
+                if (rows.Count != events.Count)
+                {
+                    throw new InvalidOperationException($"An append to {streamId} committed {rows.Count} of its {events.Count} events.");
                 }
             }
 
@@ -196,12 +230,28 @@ public sealed class PostgresEventStore
                 await inTransaction(new AppendContext(connection, null, tenantId, streamId, streamType, stored), cancellationToken);
             }
 
-            // Should a write fail here, the server skips the COMMIT after it and the transaction stays open, failed.
-            await EndAsync(connection, "COMMIT", atCommit, cancellationToken);
-            open = false;
+            if (!commitAtOnce)
+            {
+                // Should a write fail here, the server skips the COMMIT after it and the transaction stays open, failed.
+                await EndAsync(connection, "COMMIT", atCommit, cancellationToken);
+                open = false;
+            }
+
+            foreach (var plan in plans)
+            {
+                plan?.Committed();
+            }
+
             return new AppendResult(stored[^1].Version, stored, AlreadyAppended: false);
         }
-        catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
+        // Every plan hears of the failure (Count, not Any), so each forgets what it assumed.
+        catch (PostgresException ex) when (!lastAttempt && plans.Count(plan => plan?.IsStale(ex) == true) > 0)
+        {
+            await EndAsync(connection, "ROLLBACK", [], CancellationToken.None);
+            open = false;
+            return null;
+        }
+        catch (PostgresException ex) when (ex.SqlState == UniqueViolation || (ex.SqlState == NotNullViolation && ex.TableName == "events"))
         {
             await EndAsync(connection, "ROLLBACK", [], CancellationToken.None);
             open = false;

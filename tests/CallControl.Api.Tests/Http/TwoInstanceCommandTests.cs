@@ -64,6 +64,57 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
             .ShouldBe(["ParticipantHoldRequested", "ParticipantResumeRequested", "ParticipantHoldRequested"]);
     }
 
+    [Fact]
+    public async Task AnInstanceWhoseDeskMemoryIsBehindNumbersTheAgentsUpdatesOnFromTheOthers()
+    {
+        await using var first = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
+        await using var second = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
+        using var one = first.Client();
+        using var two = second.Client();
+        var bus = first.Services.GetRequiredService<IBus>();
+        var otherBus = second.Services.GetRequiredService<IBus>();
+
+        (await one.PutAsJsonAsync("/api/v1/agents/two-2", new { displayName = "two-2", station = new { uri = "sip:two-2@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
+        var created = await one.PostAsJsonAsync("/api/v1/conversations", new { agentId = "two-2", to = "sip:customer@127.0.0.1:5080" });
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var id = body.RootElement.GetProperty("id").GetString()!;
+        var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
+        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
+            .GetProperty("participants")[1].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
+
+        // Each instance in turn moves the agent's desk on, so the other's memory of the desk falls behind every time.
+        for (var round = 0; round < 2; round++)
+        {
+            var (client, factBus) = round % 2 == 0 ? (two, otherBus) : (one, bus);
+            (await client.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            await factBus.Publish(new LegHeld("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+            await WaitForAsync(client, id, c => Customer(c, customerLeg).GetProperty("held").GetBoolean(), "the hold");
+            (client, factBus) = round % 2 == 0 ? (one, bus) : (two, otherBus);
+            (await client.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/resume", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+            await factBus.Publish(new LegResumed("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+            await WaitForAsync(client, id, c => !Customer(c, customerLeg).GetProperty("held").GetBoolean(), "the resume");
+        }
+
+        // Every append made one update, numbered without gap or repeat, and the desk stands at the last.
+        var appends = 3 + (2 * 4);
+        var sequences = new List<long>();
+        await using (var updates = _database.DataSource.CreateCommand("SELECT sequence FROM agent_desk_updates WHERE tenant_id = 't1' AND agent_id = 'two-2' ORDER BY sequence"))
+        await using (var reader = await updates.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                sequences.Add(reader.GetInt64(0));
+            }
+        }
+
+        sequences.ShouldBe(Enumerable.Range(1, appends).Select(n => (long)n));
+        await using var desk = _database.DataSource.CreateCommand("SELECT sequence FROM agent_desks WHERE tenant_id = 't1' AND agent_id = 'two-2'");
+        (await desk.ExecuteScalarAsync()).ShouldBe((long)appends);
+    }
+
     private static JsonElement Customer(JsonElement conversation, string leg) =>
         conversation.GetProperty("participants").EnumerateArray().Single(p => p.GetProperty("id").GetString() == leg);
 }

@@ -39,6 +39,23 @@ public interface IPlannedProjection
 
     /// <summary>Finishes the projection once the insert was accepted and the reader closed (it may query, and leave writes for the commit).</summary>
     Task FinishAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <see cref="Commands"/> hold all the plan's writes: it reads nothing back and
+    /// <see cref="FinishAsync"/> adds nothing, so the store may send the commit in the same round trip.
+    /// </summary>
+    bool IsComplete => false;
+
+    /// <summary>
+    /// Whether the append failed with <paramref name="exception"/> because of something the plan assumed
+    /// without reading it (and has now forgotten); the store then runs the append again, planned afresh.
+    /// </summary>
+    bool IsStale(PostgresException exception) => false;
+
+    /// <summary>Told once the append has committed (to keep what it wrote for later plans).</summary>
+    void Committed()
+    {
+    }
 }
 
 /// <summary>
