@@ -29,16 +29,7 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         var bus = first.Services.GetRequiredService<IBus>();
         var otherBus = second.Services.GetRequiredService<IBus>();
 
-        (await one.PutAsJsonAsync("/api/v1/agents/two-1", new { displayName = "two-1", station = new { uri = "sip:two-1@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
-        var created = await one.PostAsJsonAsync("/api/v1/conversations", new { agentId = "two-1", to = "sip:customer@127.0.0.1:5080" });
-        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        var id = body.RootElement.GetProperty("id").GetString()!;
-        var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
-        await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
-        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
-            .GetProperty("participants")[1].GetProperty("id").GetString()!;
-        await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
+        var (id, customerLeg) = await ConnectedAsync(one, bus, "two-1");
 
         // The second instance holds the customer; the first still remembers it unheld.
         (await two.PostAsJsonAsync($"/api/v1/conversations/{id}/participants/{customerLeg}/hold", new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
@@ -74,16 +65,7 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         var bus = first.Services.GetRequiredService<IBus>();
         var otherBus = second.Services.GetRequiredService<IBus>();
 
-        (await one.PutAsJsonAsync("/api/v1/agents/two-2", new { displayName = "two-2", station = new { uri = "sip:two-2@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
-        var created = await one.PostAsJsonAsync("/api/v1/conversations", new { agentId = "two-2", to = "sip:customer@127.0.0.1:5080" });
-        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        var id = body.RootElement.GetProperty("id").GetString()!;
-        var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
-        await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
-        var customerLeg = (await WaitForAsync(one, id, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
-            .GetProperty("participants")[1].GetProperty("id").GetString()!;
-        await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
-        await WaitForAsync(one, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
+        var (id, customerLeg) = await ConnectedAsync(one, bus, "two-2");
 
         // Each instance in turn moves the agent's desk on, so the other's memory of the desk falls behind every time.
         for (var round = 0; round < 2; round++)
@@ -113,6 +95,22 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         sequences.ShouldBe(Enumerable.Range(1, appends).Select(n => (long)n));
         await using var desk = _database.DataSource.CreateCommand("SELECT sequence FROM agent_desks WHERE tenant_id = 't1' AND agent_id = 'two-2'");
         (await desk.ExecuteScalarAsync()).ShouldBe((long)appends);
+    }
+
+    /// <summary>A conversation of <paramref name="agentId"/>'s, placed and connected through one instance; returns it and its customer's leg.</summary>
+    private static async Task<(string Id, string CustomerLeg)> ConnectedAsync(HttpClient client, IBus bus, string agentId)
+    {
+        (await client.PutAsJsonAsync($"/api/v1/agents/{agentId}", new { displayName = agentId, station = new { uri = $"sip:{agentId}@127.0.0.1:5070" } })).EnsureSuccessStatusCode();
+        var created = await client.PostAsJsonAsync("/api/v1/conversations", new { agentId, to = "sip:customer@127.0.0.1:5080" });
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        var id = body.RootElement.GetProperty("id").GetString()!;
+        var agentLeg = body.RootElement.GetProperty("participants")[0].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, agentLeg, "worker-1", DateTimeOffset.UtcNow));
+        var customerLeg = (await WaitForAsync(client, id, c => c.GetProperty("participants").GetArrayLength() == 2, "the conversation to move on"))
+            .GetProperty("participants")[1].GetProperty("id").GetString()!;
+        await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
+        await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
+        return (id, customerLeg);
     }
 
     private static JsonElement Customer(JsonElement conversation, string leg) =>
