@@ -184,14 +184,8 @@ public sealed class ConversationProjection : IInlineProjection
             }
             else if (useKnownDesks && owner.KnownDesks(tenant, _agents) is { } known)
             {
-                // Written in one order (the one the read below locks them in), so two appends never wait on each other crosswise.
                 var (desks, updates) = AgentDeskProjection.ProjectAll(known, after, version, at);
-                Commands =
-                [
-                    WriteConversation(context, tenant, after, version),
-                    .. updates.OrderBy(u => u.AgentId.Value, StringComparer.Ordinal)
-                        .SelectMany(update => WriteDesk(context, tenant, desks[update.AgentId], update, before.Id, version)),
-                ];
+                Commands = [WriteConversation(context, tenant, after, version), .. DeskWrites(desks, updates)];
                 _desksKnown = true;
                 _desksAfter = [.. desks.Values];
                 IsComplete = true;
@@ -253,6 +247,16 @@ public sealed class ConversationProjection : IInlineProjection
             _deskRows = rows;
         }
 
+        /// <summary>
+        /// Each updated desk's row and numbered update, in one order (the one <see cref="SelectDesks"/> locks them in),
+        /// so that two appends never wait on each other crosswise.
+        /// </summary>
+        private List<NpgsqlBatchCommand> DeskWrites(IReadOnlyDictionary<AgentId, AgentDesk> desks, IReadOnlyList<ConversationUpdate> updates) =>
+        [
+            .. updates.OrderBy(update => update.AgentId.Value, StringComparer.Ordinal)
+                .SelectMany(update => WriteDesk(_context, _tenant, desks[update.AgentId], update, _before.Id, _version)),
+        ];
+
         public async Task FinishAsync(CancellationToken cancellationToken)
         {
             if (IsComplete)
@@ -263,7 +267,7 @@ public sealed class ConversationProjection : IInlineProjection
             var desks = await _owner.LoadDesksAsync(_context, _deskRows, _tenant, _before, cancellationToken);
             var (nextDesks, updates) = AgentDeskProjection.ProjectAll(desks, _after, _version, _at);
             _desksAfter = [.. nextDesks.Values];
-            var writes = updates.SelectMany(update => WriteDesk(_context, _tenant, nextDesks[update.AgentId], update, _before.Id, _version)).ToList();
+            var writes = DeskWrites(nextDesks, updates);
             if (_atCommit is not null)
             {
                 foreach (var write in writes)

@@ -34,8 +34,15 @@ public sealed class EventLogSignal
         {
             if (_streams.TryGetValue((tenantId, streamId), out var waiting))
             {
-                woken = waiting.FindAll(waiter => waiter.After < version);
-                waiting.RemoveAll(waiter => waiter.After < version);
+                for (var i = waiting.Count - 1; i >= 0; i--)
+                {
+                    if (waiting[i].After < version)
+                    {
+                        (woken ??= []).Add(waiting[i]);
+                        waiting.RemoveAt(i);
+                    }
+                }
+
                 if (waiting.Count == 0)
                 {
                     _streams.Remove((tenantId, streamId));
