@@ -91,22 +91,18 @@ public sealed class MediaCommandSender : IConversationAppendObserver
     }
 
     /// <summary>
-    /// The log road: sends an append's commands unless they were sent already. Failures propagate, so the
-    /// subscription reads the batch again.
+    /// The log road: sends an append's commands unless they were sent already, and says whether it sent any.
+    /// Failures propagate, so the subscription reads the batch again.
     /// </summary>
-    public async Task SendFromLogAsync(
+    public async Task<bool> SendFromLogAsync(
         string tenantId, string conversationId, Conversation.Started after, IReadOnlyList<StoredEvent> events, string worker, CancellationToken cancellationToken)
     {
         var stripe = Stripe(conversationId);
         await stripe.WaitAsync(cancellationToken);
         try
         {
-            if (WasSent(tenantId, conversationId, events[^1].Version))
-            {
-                return;
-            }
-
-            await SendAsync(tenantId, conversationId, after, events, worker, Road.Log, cancellationToken);
+            return !WasSent(tenantId, conversationId, events[^1].Version)
+                && await SendAsync(tenantId, conversationId, after, events, worker, Road.Log, cancellationToken) > 0;
         }
         finally
         {
@@ -126,7 +122,8 @@ public sealed class MediaCommandSender : IConversationAppendObserver
             [.. events.Select(e => new PlannedEvent(e.Id, e.Version, ConversationEventSerializer.Deserialize(e)))],
             _time.GetUtcNow());
 
-    private async Task SendAsync(
+    /// <summary>Sends the append's commands (if any) and remembers the append as sent; returns how many it sent.</summary>
+    private async Task<int> SendAsync(
         string tenantId, string conversationId, Conversation.Started after, IReadOnlyList<StoredEvent> events, string worker, string road, CancellationToken cancellationToken)
     {
         var commands = Plan(tenantId, conversationId, after, events);
@@ -144,6 +141,7 @@ public sealed class MediaCommandSender : IConversationAppendObserver
         }
 
         Remember(tenantId, conversationId, events[^1].Version);
+        return commands.Count;
     }
 
     private void Remember(string tenantId, string conversationId, long version)

@@ -80,7 +80,11 @@ public sealed class MediaDispatch : IEventSubscription
             }
         }
 
-        await _sender.SendFromLogAsync(tenant, conversationId, after, append, worker, cancellationToken);
+        if (await _sender.SendFromLogAsync(tenant, conversationId, after, append, worker, cancellationToken))
+        {
+            // The checkpoint moves with the batch then, so that a restart does not send these again.
+            await batch.BeginAsync(cancellationToken);
+        }
     }
     /// <summary>
     /// Names a live worker for a conversation that has none yet (created while none was known). The first

@@ -96,6 +96,57 @@ public sealed class SubscriptionTests : IClassFixture<PostgresDatabase>
     }
 
     [Fact]
+    public async Task BatchesThatWriteNothingMoveTheStoredCheckpointOnlyWhenTheRunnerStops()
+    {
+        var options = new SubscriptionOptions { PollInterval = TimeSpan.FromMilliseconds(100), CheckpointInterval = TimeSpan.FromMinutes(5) };
+        await using var process = new LogProcess(_database, options);
+        await process.Store.AppendAsync(Tenant, "lazy-0", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+        var subscription = new RecordingSubscription("lazy");
+        var runner = await process.StartRunnerAsync(subscription);
+        var first = (await subscription.WaitForAsync(d => Only(d, "lazy-").Count == 1, Patience))[^1];
+        var writtenFirst = await CheckpointAsync("lazy");
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await process.Store.AppendAsync(Tenant, $"lazy-{i}", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+            await subscription.WaitForAsync(d => Only(d, "lazy-").Count == i + 1, Patience);
+        }
+
+        var last = Only(subscription.Delivered, "lazy-")[^1];
+        runner.Checkpoint.ShouldBe(last.Position);
+        (await CheckpointAsync("lazy")).ShouldBe(writtenFirst, "batches that opened no transaction wrote no checkpoint");
+        writtenFirst.ShouldBeGreaterThanOrEqualTo(first.Position, "the term's first batch moves the stored checkpoint with it");
+
+        await process.StopRunnerAsync(runner);
+
+        (await CheckpointAsync("lazy")).ShouldBe(last.Position, "a stopping runner writes what it handled");
+    }
+
+    [Fact]
+    public async Task TheStoredCheckpointOfBatchesThatWriteNothingFollowsWithinTheInterval()
+    {
+        var options = new SubscriptionOptions { PollInterval = TimeSpan.FromMilliseconds(100), CheckpointInterval = TimeSpan.FromMilliseconds(300) };
+        await using var process = new LogProcess(_database, options);
+        var subscription = new RecordingSubscription("lazy-interval");
+        var runner = await process.StartRunnerAsync(subscription);
+        for (var i = 0; i < 5; i++)
+        {
+            await process.Store.AppendAsync(Tenant, $"lazy-interval-{i}", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+        }
+
+        var last = (await subscription.WaitForAsync(d => Only(d, "lazy-interval-").Count == 5, Patience))[^1];
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await CheckpointAsync("lazy-interval") < last.Position && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        (await CheckpointAsync("lazy-interval")).ShouldBe(last.Position, "the running runner wrote its checkpoint");
+        runner.IsLeader.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task OfTwoRunnersOfOneSubscriptionOnlyOneProcessesAndTheOtherTakesOver()
     {
         await using var first = new LogProcess(_database);
@@ -199,7 +250,7 @@ public sealed class SubscriptionTests : IClassFixture<PostgresDatabase>
 
     private static async Task MarkSeenAsync(SubscriptionBatch batch, string subscription)
     {
-        await using var command = new NpgsqlCommand("INSERT INTO test_seen (subscription, event_id) SELECT $1, unnest($2::uuid[])", batch.Connection, batch.Transaction);
+        await using var command = new NpgsqlCommand("INSERT INTO test_seen (subscription, event_id) SELECT $1, unnest($2::uuid[])", batch.Connection, await batch.BeginAsync(CancellationToken.None));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subscription });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = Only(batch.Events, subscription + "-").Select(e => e.Id).ToArray() });
         await command.ExecuteNonQueryAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -34,11 +35,39 @@ public interface IEventSubscription
     }
 }
 
-public sealed record SubscriptionBatch(NpgsqlConnection Connection, NpgsqlTransaction Transaction, IReadOnlyList<StoredEvent> Events)
+/// <summary>
+/// A batch of the log handed to a subscription, with the connection it was read on. Statements on
+/// <see cref="Connection"/> commit one by one until the handler calls <see cref="BeginAsync"/>, which suits
+/// reads.
+/// </summary>
+public sealed class SubscriptionBatch
 {
     private List<Action>? _afterCommit;
 
-    /// <summary>Runs <paramref name="action"/> once the batch's transaction has committed (to wake whoever acts on its rows).</summary>
+    internal SubscriptionBatch(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events)
+    {
+        Connection = connection;
+        Events = events;
+    }
+
+    public NpgsqlConnection Connection { get; }
+
+    public IReadOnlyList<StoredEvent> Events { get; }
+
+    /// <summary>The batch's transaction once <see cref="BeginAsync"/> opened it; null before.</summary>
+    public NpgsqlTransaction? Transaction { get; private set; }
+
+    /// <summary>
+    /// Opens (once) the transaction that moves the checkpoint past this batch: rows written through it commit
+    /// exactly when the checkpoint does. A handler opens it before it writes anything, or sends anything it
+    /// would rather not send again after a restart. A batch that never opens it changed nothing, so its
+    /// checkpoint is written later: with the next batch that opens one, or after
+    /// <see cref="SubscriptionOptions.CheckpointInterval"/>; after a crash, such batches come again.
+    /// </summary>
+    public async ValueTask<NpgsqlTransaction> BeginAsync(CancellationToken cancellationToken) =>
+        Transaction ??= await Connection.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>Runs <paramref name="action"/> once the batch's transaction has committed (to wake whoever acts on its rows), or after the handler when it opened none.</summary>
     public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
 
     internal void Committed()
@@ -67,6 +96,12 @@ public sealed class SubscriptionOptions
 
     /// <summary>The longest wait between retries of a failing batch (it starts at one second and doubles).</summary>
     public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a checkpoint past batches that opened no transaction stays unwritten (see
+    /// <see cref="SubscriptionBatch.BeginAsync"/>); a runner that stops writes it at once.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -100,6 +135,8 @@ public sealed class SubscriptionRunner : BackgroundService
     private readonly SubscriptionOptions _options;
     private readonly ILogger _logger;
     private LogPosition _checkpoint;
+    private LogPosition _written;
+    private long _writtenAt;
     private int _isLeader;
     private long _newestHandledTicks;
     private bool _blockedByFrontier;
@@ -118,7 +155,7 @@ public sealed class SubscriptionRunner : BackgroundService
     /// <summary>Whether this instance currently holds the subscription's lock.</summary>
     public bool IsLeader => Volatile.Read(ref _isLeader) == 1;
 
-    /// <summary>The last position this runner committed.</summary>
+    /// <summary>The position this runner has handled the log up to (its checkpoint may still be unwritten: see <see cref="SubscriptionBatch.BeginAsync"/>).</summary>
     public LogPosition Checkpoint => _checkpoint;
 
     /// <summary>
@@ -225,6 +262,7 @@ public sealed class SubscriptionRunner : BackgroundService
                 // Expected on a normal stop.
             }
 
+            await WriteLastCheckpointAsync(lockConnection);
             await ReleaseLeadershipAsync(lockConnection);
         }
     }
@@ -254,7 +292,7 @@ public sealed class SubscriptionRunner : BackgroundService
 
     private async Task ProcessAsync(CancellationToken cancellationToken)
     {
-        _checkpoint = await LoadCheckpointAsync(cancellationToken);
+        await LoadCheckpointAsync(cancellationToken);
         var retryDelay = _options.PollInterval;
         var blockedDelay = _options.FirstRetryDelay;
         var errorBackoff = TimeSpan.FromSeconds(1);
@@ -265,7 +303,12 @@ public sealed class SubscriptionRunner : BackgroundService
             int handled;
             try
             {
-                handled = await HandleNextBatchAsync(cancellationToken);
+                if (_checkpoint != _written && Stopwatch.GetElapsedTime(_writtenAt) >= _options.CheckpointInterval)
+                {
+                    await WriteCheckpointAsync(cancellationToken);
+                }
+
+                handled = await HandleNextBatchAsync(firstOfTerm: !termStarted, cancellationToken);
                 errorBackoff = TimeSpan.FromSeconds(1);
                 if (!termStarted)
                 {
@@ -319,12 +362,16 @@ public sealed class SubscriptionRunner : BackgroundService
         }
     }
 
-    private async Task<int> HandleNextBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the next batch and hands it over. The checkpoint moves in the batch's transaction when the handler
+    /// opened one, and in the term's first batch, whose compare-and-set waits for a batch an earlier runner
+    /// still has open; otherwise only in memory, to be written later (<see cref="WriteCheckpointAsync"/>).
+    /// </summary>
+    private async Task<int> HandleNextBatchAsync(bool firstOfTerm, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         List<StoredEvent> events;
-        await using (var read = new NpgsqlCommand(ReadBatch, connection, transaction))
+        await using (var read = new NpgsqlCommand(ReadBatch, connection))
         {
             read.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
             read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
@@ -334,49 +381,113 @@ public sealed class SubscriptionRunner : BackgroundService
 
         if (events.Count == 0)
         {
-            await using var blocked = new NpgsqlCommand(Blocked, connection, transaction);
+            await using var blocked = new NpgsqlCommand(Blocked, connection);
             blocked.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
             blocked.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
             _blockedByFrontier = await blocked.ExecuteScalarAsync(cancellationToken) is not null;
-        }
-
-        if (events.Count == 0)
-        {
             Interlocked.Exchange(ref _newestHandledTicks, 0);
             return 0;
         }
 
-        var batch = new SubscriptionBatch(connection, transaction, events);
-        await _subscription.HandleAsync(batch, cancellationToken);
-
-        var next = events[^1].Position;
-        await using (var advance = new NpgsqlCommand(
-            "UPDATE subscriptions SET tx_id = $2, seq = $3, updated_at = now() WHERE name = $1 AND tx_id = $4 AND seq = $5", connection, transaction))
+        var batch = new SubscriptionBatch(connection, events);
+        if (firstOfTerm)
         {
-            advance.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
-            advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = next.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next.Seq });
-            advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _checkpoint.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
-            advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _checkpoint.Seq });
-            if (await advance.ExecuteNonQueryAsync(cancellationToken) != 1)
+            await batch.BeginAsync(cancellationToken);
+        }
+
+        try
+        {
+            await _subscription.HandleAsync(batch, cancellationToken);
+            var next = events[^1].Position;
+            if (batch.Transaction is { } transaction)
             {
-                // Someone else moved the checkpoint (a runner that had not yet noticed it lost the lock):
-                // drop this batch's work and continue from where they got to.
-                await transaction.RollbackAsync(cancellationToken);
-                _logger.LogWarning("Subscription {Subscription} checkpoint moved under it; reloading", Name);
-                _checkpoint = await LoadCheckpointAsync(cancellationToken);
-                return 0;
+                if (!await AdvanceAsync(connection, transaction, next, cancellationToken))
+                {
+                    // Someone else moved the checkpoint (a runner that had not yet noticed it lost the lock):
+                    // drop this batch's work and continue from where they got to.
+                    await transaction.RollbackAsync(cancellationToken);
+                    await CheckpointMovedAsync(cancellationToken);
+                    return 0;
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                Written(next);
+            }
+
+            _checkpoint = next;
+        }
+        finally
+        {
+            if (batch.Transaction is { } transaction)
+            {
+                await transaction.DisposeAsync();
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        _checkpoint = next;
         Interlocked.Exchange(ref _newestHandledTicks, events[^1].CreatedAt.UtcTicks);
         batch.Committed();
         return events.Count;
     }
 
-    private async Task<LogPosition> LoadCheckpointAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the checkpoint that batches without a transaction of their own moved in memory.</summary>
+    private async Task WriteCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var next = _checkpoint;
+        if (!await AdvanceAsync(connection, null, next, cancellationToken))
+        {
+            await CheckpointMovedAsync(cancellationToken);
+            return;
+        }
+
+        Written(next);
+    }
+
+    /// <summary>At the end of a term, while the lock is still held, writes what is unwritten; a failure only means those batches come again.</summary>
+    private async Task WriteLastCheckpointAsync(NpgsqlConnection lockConnection)
+    {
+        if (_checkpoint == _written || lockConnection.FullState != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await WriteCheckpointAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "Subscription {Subscription} could not write its checkpoint {Checkpoint}; the batches after {Written} will come again", Name, _checkpoint, _written);
+        }
+    }
+
+    /// <summary>Moves the stored checkpoint from the last one written to <paramref name="next"/> by compare-and-set.</summary>
+    private async Task<bool> AdvanceAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, LogPosition next, CancellationToken cancellationToken)
+    {
+        await using var advance = new NpgsqlCommand(
+            "UPDATE subscriptions SET tx_id = $2, seq = $3, updated_at = now() WHERE name = $1 AND tx_id = $4 AND seq = $5", connection, transaction);
+        advance.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
+        advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = next.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next.Seq });
+        advance.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = _written.TxId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = _written.Seq });
+        return await advance.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private async Task CheckpointMovedAsync(CancellationToken cancellationToken)
+    {
+        _logger.LogWarning("Subscription {Subscription} checkpoint moved under it; reloading", Name);
+        await LoadCheckpointAsync(cancellationToken);
+    }
+
+    private void Written(LogPosition position)
+    {
+        _written = position;
+        _writtenAt = Stopwatch.GetTimestamp();
+    }
+
+    private async Task LoadCheckpointAsync(CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand("""
             WITH created AS (
@@ -388,7 +499,8 @@ public sealed class SubscriptionRunner : BackgroundService
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Name });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1));
+        _checkpoint = new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1));
+        Written(_checkpoint);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

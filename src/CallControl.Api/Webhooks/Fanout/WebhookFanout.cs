@@ -166,7 +166,7 @@ public sealed class WebhookFanout : IEventSubscription
     {
         // Queued messages can be queued again from the log if a crash loses them (the checkpoint goes with them,
         // and the insert skips what exists), so this commit need not wait for the disk.
-        await using var statements = new NpgsqlBatch(batch.Connection, batch.Transaction);
+        await using var statements = new NpgsqlBatch(batch.Connection, await batch.BeginAsync(cancellationToken));
         statements.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = off"));
         var command = new NpgsqlBatchCommand("""
             INSERT INTO webhook_deliveries (tenant_id, subscription_id, message_id, event_type, lane, payload, desk_agent_id, desk_sequence)

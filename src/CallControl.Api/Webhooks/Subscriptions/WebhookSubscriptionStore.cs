@@ -63,9 +63,9 @@ public sealed class WebhookSubscriptionStore
         return await command.ExecuteScalarAsync(cancellationToken) is long deleted && deleted > 0;
     }
 
-    /// <summary>The live subscriptions of the given tenants, read inside the caller's transaction.</summary>
+    /// <summary>The live subscriptions of the given tenants, read on the caller's connection (inside its transaction, if any).</summary>
     public static async Task<ILookup<string, WebhookSubscription>> ForTenantsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> tenants, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> tenants, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"SELECT {Columns} FROM webhook_subscriptions WHERE tenant_id = ANY($1) AND deleted_at IS NULL", connection, transaction);
