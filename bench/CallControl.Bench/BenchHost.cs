@@ -131,6 +131,28 @@ public sealed class BenchHost : IAsyncDisposable
         return created;
     }
 
+    /// <summary>
+    /// Has PostgreSQL checkpoint now. The checkpoint recycles the WAL segment files written so far as the next
+    /// ones, as every checkpoint of a long-running server does; a fresh cluster has none to recycle and creates
+    /// (and zero-fills) each new file while commits wait for it.
+    /// </summary>
+    public async Task CheckpointAsync()
+    {
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("CHECKPOINT");
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The WAL's position (bytes) and how many segment files pg_wal holds.</summary>
+    public async Task<(long Position, long Files)> WalAsync()
+    {
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT (pg_current_wal_lsn() - '0/0')::bigint, (SELECT count(*) FROM pg_ls_waldir())");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     /// <summary>Starts statement statistics afresh (when <see cref="Statements"/> is on).</summary>
     public async Task ResetStatementsAsync()
     {
