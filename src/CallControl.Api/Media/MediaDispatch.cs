@@ -86,6 +86,7 @@ public sealed class MediaDispatch : IEventSubscription
             await batch.BeginAsync(cancellationToken);
         }
     }
+
     /// <summary>
     /// Names a live worker for a conversation that has none yet (created while none was known). The first
     /// assignment in the stream wins, so a replay or a racing instance ends up on the same worker.

@@ -98,28 +98,73 @@ public sealed class SubscriptionTests : IClassFixture<PostgresDatabase>
     [Fact]
     public async Task BatchesThatWriteNothingMoveTheStoredCheckpointOnlyWhenTheRunnerStops()
     {
-        var options = new SubscriptionOptions { PollInterval = TimeSpan.FromMilliseconds(100), CheckpointInterval = TimeSpan.FromMinutes(5) };
+        // The whole log so far is the term's first batch.
+        var options = new SubscriptionOptions { BatchSize = 100_000, PollInterval = TimeSpan.FromMilliseconds(100), CheckpointInterval = TimeSpan.FromMinutes(5) };
         await using var process = new LogProcess(_database, options);
-        await process.Store.AppendAsync(Tenant, "lazy-0", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
-        var subscription = new RecordingSubscription("lazy");
+        await process.Store.AppendAsync(Tenant, "lazy-stop-0", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+        var subscription = new RecordingSubscription("lazy-stop");
         var runner = await process.StartRunnerAsync(subscription);
-        var first = (await subscription.WaitForAsync(d => Only(d, "lazy-").Count == 1, Patience))[^1];
-        var writtenFirst = await CheckpointAsync("lazy");
+        var first = (await subscription.WaitForAsync(d => Only(d, "lazy-stop-").Count == 1, Patience))[^1];
+        var writtenFirst = await CheckpointAsync("lazy-stop");
 
         for (var i = 1; i <= 3; i++)
         {
-            await process.Store.AppendAsync(Tenant, $"lazy-{i}", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
-            await subscription.WaitForAsync(d => Only(d, "lazy-").Count == i + 1, Patience);
+            await process.Store.AppendAsync(Tenant, $"lazy-stop-{i}", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+            await subscription.WaitForAsync(d => Only(d, "lazy-stop-").Count == i + 1, Patience);
         }
 
-        var last = Only(subscription.Delivered, "lazy-")[^1];
+        var last = Only(subscription.Delivered, "lazy-stop-")[^1];
         runner.Checkpoint.ShouldBe(last.Position);
-        (await CheckpointAsync("lazy")).ShouldBe(writtenFirst, "batches that opened no transaction wrote no checkpoint");
+        (await CheckpointAsync("lazy-stop")).ShouldBe(writtenFirst, "batches that opened no transaction wrote no checkpoint");
         writtenFirst.ShouldBeGreaterThanOrEqualTo(first.Position, "the term's first batch moves the stored checkpoint with it");
 
         await process.StopRunnerAsync(runner);
 
-        (await CheckpointAsync("lazy")).ShouldBe(last.Position, "a stopping runner writes what it handled");
+        (await CheckpointAsync("lazy-stop")).ShouldBe(last.Position, "a stopping runner writes what it handled");
+    }
+
+    [Fact]
+    public async Task BatchesThatWriteNothingComeAgainWhenTheRunnerDiesBeforeWritingTheirCheckpoint()
+    {
+        var options = new SubscriptionOptions
+        {
+            BatchSize = 100_000,
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            LeadershipRetryInterval = TimeSpan.FromMilliseconds(200),
+            CheckpointInterval = TimeSpan.FromMinutes(5),
+        };
+        await using var first = new LogProcess(_database, options);
+        await using var second = new LogProcess(_database, options);
+        await first.Store.AppendAsync(Tenant, "lazy-crash-0", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+        var onFirst = new RecordingSubscription("lazy-crash");
+        var firstRunner = await first.StartRunnerAsync(onFirst);
+        await onFirst.WaitForAsync(d => Only(d, "lazy-crash-").Count == 1, Patience);
+        var onSecond = new RecordingSubscription("lazy-crash");
+        await second.StartRunnerAsync(onSecond);
+        for (var i = 1; i <= 3; i++)
+        {
+            await first.Store.AppendAsync(Tenant, $"lazy-crash-{i}", "test", ExpectedVersion.NoStream, [LogProcess.Event()]);
+        }
+
+        await onFirst.WaitForAsync(d => Only(d, "lazy-crash-").Count == 4, Patience);
+        firstRunner.IsLeader.ShouldBeTrue();
+
+        // The lock connection breaks, as when the process dies: the checkpoint in memory is never written.
+        await using (var kill = _database.DataSource.CreateCommand("""
+            SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """))
+        {
+            await kill.ExecuteNonQueryAsync();
+        }
+
+        // Either instance may run the subscription next; both start from the stored checkpoint.
+        List<StoredEvent> Both() => [.. Only(onFirst.Delivered, "lazy-crash-"), .. Only(onSecond.Delivered, "lazy-crash-")];
+        await WaitUntilAsync(() => Both().Count >= 7);
+        await Task.Delay(300);
+
+        Both().GroupBy(e => e.StreamId).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}")
+            .ShouldBe(["lazy-crash-0:1", "lazy-crash-1:2", "lazy-crash-2:2", "lazy-crash-3:2"], "the batches after the stored checkpoint came again, and only those");
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public interface IEventSubscription
     TimeSpan Pace => TimeSpan.Zero;
 
     /// <summary>
-    /// Handles a batch in commit order inside the transaction that will move the checkpoint past it, so rows
-    /// written through <see cref="SubscriptionBatch.Transaction"/> commit exactly when the checkpoint does.
+    /// Handles a batch in commit order. Rows written through the transaction that
+    /// <see cref="SubscriptionBatch.BeginAsync"/> opens commit exactly when the checkpoint moves past the batch.
     /// Throwing rolls both back and the batch comes again (at-least-once).
     /// </summary>
     Task HandleAsync(SubscriptionBatch batch, CancellationToken cancellationToken);
@@ -108,7 +108,8 @@ public sealed class SubscriptionOptions
 /// Runs one subscription: it holds the subscription's advisory lock on a dedicated connection (one runner
 /// across all instances; a lost connection releases it), reads events below the oldest running
 /// transaction in (tx_id, seq) order so that nothing committed later can appear behind its checkpoint,
-/// and moves the checkpoint by compare-and-set in the handler's transaction.
+/// and moves the checkpoint by compare-and-set: in the handler's transaction when it opened one, otherwise
+/// at most <see cref="SubscriptionOptions.CheckpointInterval"/> later.
 /// </summary>
 public sealed class SubscriptionRunner : BackgroundService
 {
