@@ -40,7 +40,7 @@ public interface IEventSubscription
 /// <see cref="Connection"/> commit one by one until the handler calls <see cref="BeginAsync"/>, which suits
 /// reads.
 /// </summary>
-public sealed class SubscriptionBatch
+public sealed class SubscriptionBatch : IAsyncDisposable
 {
     private List<Action>? _afterCommit;
 
@@ -75,6 +75,15 @@ public sealed class SubscriptionBatch
         foreach (var action in _afterCommit ?? [])
         {
             action();
+        }
+    }
+
+    /// <summary>Ends the transaction, if one was opened: rolled back unless it was committed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Transaction is not null)
+        {
+            await Transaction.DisposeAsync();
         }
     }
 }
@@ -390,40 +399,30 @@ public sealed class SubscriptionRunner : BackgroundService
             return 0;
         }
 
-        var batch = new SubscriptionBatch(connection, events);
+        await using var batch = new SubscriptionBatch(connection, events);
         if (firstOfTerm)
         {
             await batch.BeginAsync(cancellationToken);
         }
 
-        try
+        await _subscription.HandleAsync(batch, cancellationToken);
+        var next = events[^1].Position;
+        if (batch.Transaction is { } transaction)
         {
-            await _subscription.HandleAsync(batch, cancellationToken);
-            var next = events[^1].Position;
-            if (batch.Transaction is { } transaction)
+            if (!await AdvanceAsync(connection, transaction, next, cancellationToken))
             {
-                if (!await AdvanceAsync(connection, transaction, next, cancellationToken))
-                {
-                    // Someone else moved the checkpoint (a runner that had not yet noticed it lost the lock):
-                    // drop this batch's work and continue from where they got to.
-                    await transaction.RollbackAsync(cancellationToken);
-                    await CheckpointMovedAsync(cancellationToken);
-                    return 0;
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                Written(next);
+                // Someone else moved the checkpoint (a runner that had not yet noticed it lost the lock):
+                // drop this batch's work and continue from where they got to.
+                await transaction.RollbackAsync(cancellationToken);
+                await CheckpointMovedAsync(cancellationToken);
+                return 0;
             }
 
-            _checkpoint = next;
+            await transaction.CommitAsync(cancellationToken);
+            Written(next);
         }
-        finally
-        {
-            if (batch.Transaction is { } transaction)
-            {
-                await transaction.DisposeAsync();
-            }
-        }
+
+        _checkpoint = next;
 
         Interlocked.Exchange(ref _newestHandledTicks, events[^1].CreatedAt.UtcTicks);
         batch.Committed();
