@@ -22,12 +22,10 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
     [Fact]
     public async Task AnInstanceWhoseMemoryIsBehindNeitherRefusesNorRepeatsWhatTheOtherDid()
     {
-        await using var first = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
-        await using var second = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
-        using var one = first.Client();
-        using var two = second.Client();
-        var bus = first.Services.GetRequiredService<IBus>();
-        var otherBus = second.Services.GetRequiredService<IBus>();
+        await using var first = await Instance.StartAsync(_database);
+        await using var second = await Instance.StartAsync(_database);
+        var (one, bus) = (first.Client, first.Bus);
+        var (two, otherBus) = (second.Client, second.Bus);
 
         var (id, customerLeg) = await ConnectedAsync(one, bus, "two-1");
 
@@ -58,12 +56,10 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
     [Fact]
     public async Task AnInstanceWhoseDeskMemoryIsBehindNumbersTheAgentsUpdatesOnFromTheOthers()
     {
-        await using var first = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
-        await using var second = await ApiHost.StartAsync(_database, new Dictionary<string, string>());
-        using var one = first.Client();
-        using var two = second.Client();
-        var bus = first.Services.GetRequiredService<IBus>();
-        var otherBus = second.Services.GetRequiredService<IBus>();
+        await using var first = await Instance.StartAsync(_database);
+        await using var second = await Instance.StartAsync(_database);
+        var (one, bus) = (first.Client, first.Bus);
+        var (two, otherBus) = (second.Client, second.Bus);
 
         var (id, customerLeg) = await ConnectedAsync(one, bus, "two-2");
 
@@ -111,6 +107,32 @@ public sealed class TwoInstanceCommandTests : IClassFixture<PostgresDatabase>
         await bus.Publish(new LegAnswered("t1", id, customerLeg, "worker-1", DateTimeOffset.UtcNow));
         await WaitForAsync(client, id, c => c.GetProperty("state").GetString() == "connected", "the conversation to move on");
         return (id, customerLeg);
+    }
+
+    /// <summary>One service instance over the shared database, with a client and its bus.</summary>
+    private sealed class Instance : IAsyncDisposable
+    {
+        private readonly ApiHost _host;
+
+        private Instance(ApiHost host)
+        {
+            _host = host;
+            Client = host.Client();
+            Bus = host.Services.GetRequiredService<IBus>();
+        }
+
+        public HttpClient Client { get; }
+
+        public IBus Bus { get; }
+
+        public static async Task<Instance> StartAsync(PostgresDatabase database) =>
+            new(await ApiHost.StartAsync(database, new Dictionary<string, string>()));
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await _host.DisposeAsync();
+        }
     }
 
     private static JsonElement Customer(JsonElement conversation, string leg) =>
